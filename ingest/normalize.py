@@ -19,9 +19,8 @@ from vanban.text import MappedText, canonical, canonical_mapped
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
-# A line that starts something new: bullets, numbered items ("1.", "1.2.", "a)",
-# "II.", "III-"), legal units, the fixed phrases that open header and closing parts.
-_MARKER = re.compile(
+# Numbering that starts an item or heading: bullets, "1.", "1.2.", "a)", "II.", "III-".
+_NUMBERED = re.compile(
     r"""^\s*(?:
         [-+*•●▪◦–]\s*(?=\S)                      # bullets
       | \(?\d{1,2}(?:\.\d{1,2})*[.)]\s*(?=\S)     # 1.  1.2.  1)  (1)
@@ -29,14 +28,27 @@ _MARKER = re.compile(
       | \d{1,2}\s*[-–]\s*(?=[^\W\d])              # 1- Quan điểm
       | \(?[a-zđ]\)\s*(?=\S)                      # a)  đ)
       | [IVXLC]{1,6}\s*[.\-–/)]\s*(?=\S)          # II.  III-  IV/
-      | (?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+\b
+    )""",
+    re.VERBOSE,
+)
+# Fixed openings: legal units, appendix captions, header and closing formulas,
+# signature markers ("TM.", "KT.", "T/M").
+_OPENER = re.compile(
+    r"""^\s*(?:
+        (?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+\b
       | (?:PHỤ\s+LỤC|Phụ\s+lục)\b
       | (?:Căn\s+cứ|Nơi\s+nhận|Kính\s+gửi|Số\s*:|Số\s+ký\s+hiệu)
-      | (?:TM|KT|TL|TUQ|Q)\s*[./]\s*[A-ZĐÀ-Ỹ]     # signature markers
+      | (?:TM|KT|TL|TUQ|Q)\s*[./]\s*[A-ZĐÀ-Ỹ]
       | T/M\b
     )""",
     re.VERBOSE,
 )
+
+
+def _starts_new(line: str) -> bool:
+    return bool(_NUMBERED.match(line) or _OPENER.match(line))
+
+
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\))[\s\"”’*_)]*$")
 _LETTER = re.compile(r"[^\W\d_]")
 _STARTS_LOWER = re.compile(r"^\s*[a-zđà-ỹ]")
@@ -50,24 +62,24 @@ def _is_upper(line: str) -> bool:
 def should_join(prev: str, nxt: str) -> bool:
     """Is the break between two consecutive lines an artefact of layout?"""
     a, b = prev.strip(), nxt.strip()
-    if not a or not b or _MARKER.match(b):
+    if not a or not b or _starts_new(b):
         return False
     if _TERMINAL.search(a):
         return False
-    if " " not in a and not _MARKER.match(a):   # a lone word: a wrap in a narrow cell
+    if " " not in a and not _starts_new(a):     # a lone word: a wrap in a narrow cell
         return True
     upper_a, upper_b = _is_upper(a), _is_upper(b)
     if upper_a != upper_b:                     # heading -> body or body -> heading
         return bool(_STARTS_LOWER.match(b))
     if upper_a and upper_b:                    # two capitalised lines: a wrapped heading?
-        return len(a) >= 40 or bool(_MARKER.match(a))
+        return len(a) >= 40 or bool(_NUMBERED.match(a))
     return True
 
 
 def continues_paragraph(prev: str, nxt: str) -> bool:
     """Does a paragraph that follows a blank line or page break continue the previous?"""
     a = prev.rstrip()
-    return bool(a) and bool(_STARTS_LOWER.match(nxt)) and not _MARKER.match(nxt) \
+    return bool(a) and bool(_STARTS_LOWER.match(nxt)) and not _starts_new(nxt) \
         and not _TERMINAL.search(a) and not _is_upper(a)
 
 

@@ -68,9 +68,11 @@ def _looks_textual(head: bytes) -> bool:
         return True   # empty: the text reader says "empty file"
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return True
-    if b"\x00" in head:
+    nuls = head.count(0)
+    if nuls > len(head) * 0.01:
         # UTF-16 without BOM has a NUL in every other byte; binary has them anywhere.
         even, odd = head[0::2].count(0), head[1::2].count(0)
         return max(even, odd) > len(head) * 0.4 and min(even, odd) < len(head) * 0.05
+    # a stray NUL (a checkbox in some exports) does not make text binary
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
     return control <= len(head) * 0.02

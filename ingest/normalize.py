@@ -25,7 +25,7 @@ _NUMBERED = re.compile(
         [-+*•●▪◦–]\s*(?=\S)                      # bullets
       | \(?\d{1,2}(?:\.\d{1,2})*[.)]\s*(?=\S)     # 1.  1.2.  1)  (1)
       | \d{1,2}(?:\.\d{1,2})+\s+(?=\S)            # 1.2 text
-      | \d{1,2}\s*[-–]\s*(?=[^\W\d])              # 1- Quan điểm
+      | \d{1,2}\s*[-–]\s*(?=[^\W\d])(?![A-ZĐ]{1,6}[/-])  # 1- Quan điểm (not 28-KL/TW)
       | \(?[a-zđ]\)\s*(?=\S)                      # a)  đ)
       | [IVXLC]{1,6}\s*[.\-–/)]\s*(?=\S)          # II.  III-  IV/
     )""",
@@ -51,7 +51,11 @@ def _starts_new(line: str) -> bool:
 
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\))[\s\"”’*_)]*$")
 _LETTER = re.compile(r"[^\W\d_]")
-_STARTS_LOWER = re.compile(r"^\s*[a-zđà-ỹ]")
+
+
+def _starts_lower(line: str) -> bool:
+    stripped = line.lstrip()
+    return bool(stripped) and stripped[0].islower()
 
 
 def _is_upper(line: str) -> bool:
@@ -65,12 +69,15 @@ def should_join(prev: str, nxt: str) -> bool:
     if not a or not b or _starts_new(b):
         return False
     if _TERMINAL.search(a):
-        return False
+        # "...thuộc UBND tỉnh;\nphòng, ban ..." continues; a new sentence does not.
+        return a[-1] in ";," and _starts_lower(b)
     if " " not in a and not _starts_new(a):     # a lone word: a wrap in a narrow cell
         return True
     upper_a, upper_b = _is_upper(a), _is_upper(b)
+    if upper_b and not upper_a and " " not in b:   # "... PAR Index,\nSIPAS.": an acronym, not a heading
+        return True
     if upper_a != upper_b:                     # heading -> body or body -> heading
-        return bool(_STARTS_LOWER.match(b))
+        return _starts_lower(b)
     if upper_a and upper_b:                    # two capitalised lines: a wrapped heading?
         return len(a) >= 40 or bool(_NUMBERED.match(a))
     return True
@@ -79,7 +86,7 @@ def should_join(prev: str, nxt: str) -> bool:
 def continues_paragraph(prev: str, nxt: str) -> bool:
     """Does a paragraph that follows a blank line or page break continue the previous?"""
     a = prev.rstrip()
-    return bool(a) and bool(_STARTS_LOWER.match(nxt)) and not _starts_new(nxt) \
+    return bool(a) and _starts_lower(nxt) and not _starts_new(nxt) \
         and not _TERMINAL.search(a) and not _is_upper(a)
 
 

@@ -1,0 +1,393 @@
+"""Header fields of one document: type, own number, issuer, place and date, title,
+signer and recipients — each with the span it was read from.
+
+Real files are missing parts of the header (no number line, no place-date line, no
+agency block), so each field has an ordered list of sources and takes the first
+that speaks; traps are handled where they are read (an incoming-mail stamp
+"ĐẾN Số: 3251 Ngày: 05/4/17" is neither the number nor the date)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from extractors import agencies
+from extractors.dates import parse_date
+from extractors.doctypes import type_name, type_word_pattern
+from extractors.lines import Line, is_upper
+from extractors.refs import SYMBOL_RE, Symbol, parse_symbol
+from vanban.datafiles import read_csv
+from vanban.models import Signer, Span
+from vanban.text import fold, squash_spaces
+
+# ------------------------------------------------------------------ patterns (on folded text)
+
+_NUMBER_LINE = re.compile(r"^\W*so\s*(?:ky hieu\s*)?[:.]?\s*")
+_STAMP = re.compile(r"(?<![a-z])(?:den|cong van den)(?![a-z])")
+_MOTTO = re.compile(r"cong hoa xa hoi|doc lap\s*-\s*tu do|dang cong san viet nam")
+_SEPARATOR = re.compile(r"^[\W_]*$")
+_PLACE_DATE = re.compile(
+    r"(?P<place>[^\d,;:()]{2,40}?)\s*,\s*ngay\s*(?P<day>[\d.…_ ]*?)\s*thang\s*(?P<month>[\d.…_ ]*?)"
+    r"\s*nam\s*(?P<year>\d{4})")
+_PLACE_PREFIX = re.compile(r"^(?:tp\.?|thanh pho|tx\.?|thi xa|q\.|quan|h\.|huyen|tt\.?|thi tran)\s+", re.I)
+_BODY_START = re.compile(
+    r"^\W*(?:can cu|thuc hien|trien khai|nham|xet de nghi|theo de nghi|kinh gui|"
+    r"(?:[ivxlc]+|\d+)\s*[.\-/)]\s|dieu\s+\d)")
+_APPENDIX_REF = re.compile(r"\(?\s*(?:ban hanh\s+)?kem theo\s+")
+_V_V = re.compile(r"^\W*v/v\s*[:.]?\s*", re.I)
+_SIGN_MARKER = re.compile(r"^\W*(?P<marker>t/m|tm|kt|tl|tuq|q|thua lenh|thua uy quyen)\s*[./:]?\s*(?=\S|$)")
+_RECIPIENTS = re.compile(r"^\W*noi nhan\s*(?:\([^)]*\))?\s*:?")
+_AGENCY_HEAD = re.compile(
+    r"^(?:uy ban|ubnd|hoi dong|hdnd|so |ban |bo |van phong|thanh tra|tinh uy|thanh uy|huyen uy|"
+    r"quan uy|thi uy|dang uy|dang bo|chinh phu|thu tuong|quoc hoi|cong an|toa an|vien kiem sat|"
+    r"mat tran|chi cuc|cuc |tong cuc|trung tam|phong |chanh |chu tich|bo truong|giam doc|"
+    r"truong ban|hoi |lien doan|doan |kiem toan|ngan hang|bao hiem|dai |truong )")
+_SCOPE_ONLY = re.compile(r"^(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\s+\S")
+_ISSUING_VERB = re.compile(
+    r"(?:^|[,.;:]\s*|\bthi\s+|\bnay\s+)(?P<agency>(?:uy ban|ubnd|hoi dong|hdnd|ban |so |tinh uy|thanh uy|"
+    r"huyen uy|dang uy|thanh tra|van phong|bo |chinh phu|thu tuong)[^,.;:]{0,80}?)\s+"
+    r"(?:da\s+|thong nhat\s+|tiep tuc\s+)?(?:ban hanh|xay dung|trien khai)\s+(?:ke hoach|chuong trinh|"
+    r"quyet dinh|chi thi|nghi quyet|huong dan|de an|quy che|quy dinh|thong bao|bao cao)")
+_PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+|[A-ZĐÀ-Ỹ]{2,})(?:\s+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+|[A-ZĐÀ-Ỹ]{1,})){1,4}$")
+
+
+@cache
+def _type_heading_re() -> re.Pattern[str]:
+    return re.compile(rf"^\W*(?P<type>{type_word_pattern()})(?![a-z])")
+
+
+@cache
+def _positions() -> list[tuple[str, str]]:
+    """(folded, canonical) positions, longest first."""
+    names = [r["position"] for r in read_csv("positions.csv")]
+    return sorted(((fold(n), n) for n in names), key=lambda p: len(p[0]), reverse=True)
+
+
+def canonical_position(text: str) -> str:
+    folded = " ".join(fold(text).split())
+    for key, name in _positions():
+        if folded == key:
+            return name
+    for key, name in _positions():   # "PHÓ CHỦ TỊCH THƯỜNG TRỰC": known head + rest
+        if folded.startswith(key + " "):
+            return name + text.strip()[len(key):].lower()
+    return text.strip()[:1].upper() + text.strip()[1:].lower()
+
+
+def _is_position(text: str) -> bool:
+    folded = " ".join(fold(text).split())
+    return any(folded == key or folded.startswith(key + " ") for key, _ in _positions())
+
+
+# ------------------------------------------------------------------ result
+
+@dataclass
+class Header:
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: Symbol | None = None
+    issuer: str | None = None
+    place: str | None = None
+    issued_date: str | None = None
+    title: str | None = None
+    signer: Signer | None = None
+    recipients: list[str] = field(default_factory=list)
+    province: str | None = None
+    locality: str | None = None         # "thành phố Tây Ninh" for a city-level issuer
+    heading_line: int | None = None      # index in the lines of the type heading
+    spans: dict[str, Span] = field(default_factory=dict)
+
+
+def _span(line: Line, start: int = 0, end: int | None = None) -> Span:
+    end = len(line.text) if end is None else end
+    return Span(line.start + start, line.start + end)
+
+
+# ------------------------------------------------------------------ fields
+
+def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str] | None:
+    """(line index, type, rest of the line) of the first type heading ("KẾ HOẠCH")."""
+    for i, line in enumerate(lines[:limit]):
+        text = line.text.strip()
+        if not is_upper(text.split("**")[0]) and not text.isupper():
+            continue
+        m = _type_heading_re().match(line.folded)
+        if not m:
+            continue
+        rest = line.text[m.end():].strip(" *:")
+        if rest and fold(rest)[:1].isalpha() and is_upper(rest) and len(rest) < 3:
+            continue
+        if line.folded.rstrip().endswith(":") and not rest:   # "QUYẾT ĐỊNH:" enacting formula
+            continue
+        return i, type_name(line.text[m.start("type"):m.end("type")]) or "", rest
+    return None
+
+
+def find_own_number(lines: list[Line], limit: int = 60) -> tuple[Symbol, Line] | None:
+    for i, line in enumerate(lines[:limit]):
+        m = _NUMBER_LINE.match(line.folded)
+        if not m:
+            continue
+        context = " ".join(l.folded for l in lines[max(0, i - 1):i + 1])
+        if _STAMP.search(context) and not SYMBOL_RE.search(line.text):
+            continue
+        sym = SYMBOL_RE.search(line.text, m.end())
+        if sym and sym.start() - m.end() <= 3 and (parsed := parse_symbol(sym)):
+            if _STAMP.search(line.folded[:m.start() + 1]):
+                continue
+            return parsed, line
+    return None
+
+
+def find_place_date(lines: list[Line], limit: int = 60) -> tuple[str | None, str | None, Line] | None:
+    for line in lines[:limit]:
+        m = _PLACE_DATE.search(line.folded)
+        if not m or _STAMP.search(line.folded):
+            continue
+        raw_place = line.text[m.start("place"):m.end("place")].strip(" _*-–")
+        place = _PLACE_PREFIX.sub("", raw_place).strip() or None
+        if place and (len(place.split()) > 6 or fold(place).startswith(("kem theo", "ban hanh"))):
+            continue
+        day, month = m.group("day").strip(), m.group("month").strip()
+        date = None
+        if day.isdigit() and month.isdigit():
+            date = parse_date(f"{day}/{month}/{m.group('year')}")
+        return place, date, line
+    return None
+
+
+def find_title(lines: list[Line], heading: int, rest: str) -> tuple[str, Span] | None:
+    """The subject line(s) after the type heading, as one line."""
+    parts: list[str] = [rest] if rest else []
+    first: Line | None = lines[heading] if rest else None
+    span_end = lines[heading].end
+    for line in lines[heading + 1: heading + 6]:
+        text = line.text.strip(" *")
+        folded = line.folded.strip(" *")
+        if (not text or line.in_table or _BODY_START.match(folded) or _APPENDIX_REF.match(folded)
+                or _SEPARATOR.match(text) or _NUMBER_LINE.match(folded) or _PLACE_DATE.search(folded)):
+            break
+        if parts and is_upper(text) and not is_upper(parts[-1]):
+            break       # an authority line ("CHÁNH THANH TRA TỈNH ...") after a mixed-case title
+        if parts and is_upper(text) and _AGENCY_HEAD.match(folded) and is_upper(parts[-1]):
+            break
+        if parts and not is_upper(text) and not is_upper(parts[-1]):
+            break       # a title is one paragraph; the next one is the body
+        parts.append(_V_V.sub("", text))
+        first = first or line
+        span_end = line.end
+        if not is_upper(text):
+            break
+    if not parts or first is None:
+        return None
+    title = squash_spaces(" ".join(parts)).strip(" .:*")
+    return sentence_case(title), Span(first.start, span_end)
+
+
+def sentence_case(text: str) -> str:
+    """ALL-CAPS title -> sentence case keeping acronyms and place names readable."""
+    if not is_upper(text):
+        return text[:1].upper() + text[1:]
+    words = text.lower().split(" ")
+    out = " ".join(words)
+    out = agencies.restore_proper_names(out) if hasattr(agencies, "restore_proper_names") else out
+    return out[:1].upper() + out[1:]
+
+
+def find_signer(lines: list[Line], start: int, end: int) -> tuple[Signer, Span] | None:
+    """The signature block in lines[start:end]: [marker] position [name]."""
+    for i in range(start, end):
+        line = lines[i]
+        text = line.text.strip(" *")
+        folded = " ".join(fold(text).split())
+        marker = None
+        m = _SIGN_MARKER.match(folded)
+        body = text
+        if m and is_upper(text):
+            marker = text[: m.end("marker")].upper().replace("T/M", "TM").rstrip(".") + "."
+            body = text[m.end():].strip(" ./")
+        candidates = []
+        if body and is_upper(body):
+            candidates.append((i, body))
+        if marker:
+            for j in range(i + 1, min(i + 3, end)):
+                nxt = lines[j].text.strip(" *")
+                if is_upper(nxt):
+                    candidates.append((j, nxt))
+        position_line = None
+        for j, cand in candidates:
+            pos = _split_position(cand)
+            if pos:
+                position_line = (j, pos)
+        if position_line is None:
+            continue
+        j, position = position_line
+        if marker is None and not _looks_like_signature_end(lines, j, end):
+            continue
+        name = None
+        for k in range(j + 1, min(j + 4, end)):
+            cand = lines[k].text.strip(" *")
+            if _is_person_name(cand):
+                name = _person_case(cand)
+                break
+            if cand and not _SEPARATOR.match(cand) and not re.search(r"đã ký|\(ký|ký tên|\[", cand, re.I):
+                if not is_upper(cand):
+                    break
+        last = lines[k] if name else lines[j]
+        return Signer(name=name, position=canonical_position(position), marker=marker), \
+            Span(line.start, last.end)
+    return None
+
+
+def _split_position(text: str) -> str | None:
+    """The position in a signature line ("PHÓ CHỦ TỊCH", "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ")."""
+    folded = " ".join(fold(text).split())
+    for key, _ in _positions():
+        if folded == key:
+            return text.strip()
+        if folded.endswith(" " + key) and len(folded) - len(key) < 40:
+            return text.strip()[-len(key):]
+    return None
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return frozenset(fold(r["surname"]) for r in read_csv("surnames.csv"))
+
+
+def _is_person_name(text: str) -> bool:
+    """"Nguyễn Tường Văn", "PHẠM VĂN HẬU"; not "Đề Cương" or "SỞ NỘI VỤ"."""
+    if not _PERSON.match(text) or _AGENCY_HEAD.match(fold(text)) or _is_position(text):
+        return False
+    return fold(text.split()[0]) in _surnames()
+
+
+def _looks_like_signature_end(lines: list[Line], j: int, end: int) -> bool:
+    """An unmarked position line signs only if a name (or nothing) follows it."""
+    for k in range(j + 1, min(j + 3, end)):
+        cand = lines[k].text.strip(" *")
+        if _is_person_name(cand):
+            return True
+        if cand and not _SEPARATOR.match(cand):
+            return False
+    return j + 1 >= end
+
+
+def _person_case(name: str) -> str:
+    if name.isupper():
+        return " ".join(w[:1] + w[1:].lower() for w in name.split())
+    return name
+
+
+def find_recipients(lines: list[Line], start: int, end: int) -> tuple[list[str], Span] | None:
+    for i in range(start, end):
+        m = _RECIPIENTS.match(lines[i].folded)
+        if not m:
+            continue
+        items: list[str] = []
+        rest = lines[i].text[m.end():].strip()
+        last = lines[i]
+        block_lines = ([rest] if rest else [])
+        for line in lines[i + 1: i + 40]:
+            text = line.text.strip()
+            if not text.startswith(("-", "+", "•", "*")) and block_lines and not items and not rest:
+                break
+            if not text.startswith(("-", "+", "•")):
+                break
+            block_lines.append(text)
+            last = line
+        for text in block_lines:
+            for item in re.split(r"(?<=;)\s*-\s*", text):
+                item = item.strip(" -+•;,.").strip()
+                if item:
+                    items.append(item)
+        return items, Span(lines[i].start, last.end)
+    return None
+
+
+# ------------------------------------------------------------------ issuer and scope
+
+def header_agency_lines(lines: list[Line], stop: int) -> list[Line]:
+    """All-caps agency lines of the header block (motto, separators and number excluded)."""
+    out = []
+    for line in lines[:stop]:
+        text = line.text.strip(" *")
+        folded = " ".join(fold(text).split())
+        if not text or _SEPARATOR.match(text) or _MOTTO.search(folded):
+            continue
+        if line.col is not None and line.col > 0 and out:
+            continue        # right-hand header cell: motto and place-date
+        if _NUMBER_LINE.match(folded) or _PLACE_DATE.search(folded) or not is_upper(text):
+            continue
+        if _AGENCY_HEAD.match(folded) or _SCOPE_ONLY.match(folded):
+            out.append(line)
+    return out
+
+
+def issuer_from_header(agency_lines: list[Line]) -> tuple[str, Span] | None:
+    """"ỦY BAN NHÂN DÂN" + "TỈNH QUẢNG NINH" -> one name; "UBND TỈNH X" + "SỞ Y" ->
+    "Sở Y tỉnh X" (the lower line issues, the upper one scopes it)."""
+    if not agency_lines:
+        return None
+    names: list[str] = []
+    for line in agency_lines:
+        text = squash_spaces(line.text.strip(" *"))
+        if _SCOPE_ONLY.match(fold(text)) and names:
+            names[-1] += " " + text
+        else:
+            names.append(text)
+    issuer = names[-1]
+    if len(names) > 1 and not _has_place(issuer):
+        parent_scope = _scope_words(names[-2])
+        if parent_scope:
+            issuer += " " + parent_scope
+    span = Span(agency_lines[0].start, agency_lines[-1].end)
+    return agencies.canonical_agency(issuer), span
+
+
+def _scope_words(name: str) -> str | None:
+    m = re.search(r"\b(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ)\s+(.+)$", name, re.I)
+    return f"{m.group(1)} {m.group(2)}" if m else None
+
+
+def _has_place(name: str) -> bool:
+    return bool(re.search(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\s+[A-ZĐÀ-Ỹ]",
+                          agencies.canonical_agency(name)))
+
+
+def authority_line(lines: list[Line], after: int) -> tuple[str, Span] | None:
+    """The issuing authority printed under a decision's title ("CHÁNH THANH TRA TỈNH X")."""
+    for line in lines[after: after + 8]:
+        text = line.text.strip(" *:")
+        folded = " ".join(fold(text).split())
+        if _BODY_START.match(folded):
+            return None
+        if line.in_table:       # a stamp or a header table, not the authority line
+            continue
+        if is_upper(text) and _AGENCY_HEAD.match(folded) and not _type_heading_re().match(folded):
+            return agencies.canonical_agency(text), _span(line)
+    return None
+
+
+def issuer_from_body(lines: list[Line], after: int) -> tuple[str, Span] | None:
+    """"..., Ban Thường vụ Tỉnh ủy ban hành Kế hoạch ..." in the opening paragraphs."""
+    for line in lines[after: after + 12]:
+        m = _ISSUING_VERB.search(line.folded)
+        if m:
+            s, e = m.span("agency")
+            return agencies.canonical_agency(line.text[s:e].strip()), _span(line, s, e)
+    return None
+
+
+def issuer_from_signature(lines: list[Line], start: int, end: int) -> str | None:
+    for line in lines[start:end]:
+        text = line.text.strip(" *")
+        m = _SIGN_MARKER.match(fold(text))
+        if m and m.group("marker") in {"tm", "t/m"} and is_upper(text):
+            body = text[m.end():].strip(" ./")
+            pos = _split_position(body)
+            if pos:
+                body = body[: len(body) - len(pos)].strip()
+            if body and _AGENCY_HEAD.match(fold(body)):
+                return agencies.canonical_agency(body)
+    return None

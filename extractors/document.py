@@ -94,7 +94,7 @@ def _read_header(lines: list[Line], sl: _Slice) -> hdr.Header:
     region = lines[sl.first:sl.end]
     top = lines[sl.first:min(sl.end, (sl.heading or sl.first) + 12)]
 
-    own = hdr.find_own_number(top)
+    own = hdr.find_own_number(top) or hdr.find_consolidation_number(region)
     if own:
         h.symbol, line = own
         h.number = h.symbol.number
@@ -110,6 +110,13 @@ def _read_header(lines: list[Line], sl: _Slice) -> hdr.Header:
         h.spans["doc_type"] = Span(lines[sl.heading].start, lines[sl.heading].end)
     elif h.symbol is not None:
         h.doc_type = h.symbol.doc_type
+    if h.symbol is not None and h.symbol.type_code and h.symbol.type_code.upper() == "VBHN":
+        # A consolidated text carries the heading of the text it consolidates; its
+        # own identity is the certification block at the end.
+        h.doc_type = h.symbol.doc_type
+        dated = hdr.find_place_date(lines[lines.index(line):sl.end])
+        if dated:
+            h.place, h.issued_date, _ = dated
 
     heading = sl.heading if sl.heading is not None else sl.first
     agency_lines = hdr.header_agency_lines(lines[sl.first:scope_end], scope_end - sl.first)
@@ -127,7 +134,6 @@ def _read_header(lines: list[Line], sl: _Slice) -> hdr.Header:
     recipients = hdr.find_recipients(lines, heading + 1, sl.end)
     if recipients:
         h.recipients, h.spans["recipients"] = recipients
-    del region
     return h
 
 

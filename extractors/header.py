@@ -22,7 +22,9 @@ from vanban.text import fold, squash_spaces
 
 # ------------------------------------------------------------------ patterns (on folded text)
 
-_NUMBER_LINE = re.compile(r"^\W*so\s*(?:ky hieu\s*)?[:.]?\s*")
+_NUMBER_LINE = re.compile(
+    r"^\W*(?P<type>(?:luat|phap lenh|lenh|nghi quyet|quyet dinh|chi thi|nghi dinh|thong tu|ke hoach|"
+    r"bao cao|to trinh|cong van|thong bao|huong dan|chuong trinh)\s+)?so\s*(?:ky hieu\s*)?(?P<colon>[:.]?)\s*")
 _STAMP = re.compile(r"(?<![a-z])(?:den|cong van den)(?![a-z])")
 _MOTTO = re.compile(r"cong hoa xa hoi|doc lap\s*-\s*tu do|dang cong san viet nam")
 _SEPARATOR = re.compile(r"^[\W_]*$")
@@ -115,9 +117,12 @@ def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str
         if not m:
             continue
         rest = line.text[m.end():].strip(" *:")
-        if rest and fold(rest)[:1].isalpha() and is_upper(rest) and len(rest) < 3:
-            continue
         if line.folded.rstrip().endswith(":") and not rest:   # "QUYẾT ĐỊNH:" enacting formula
+            continue
+        # The heading stands alone ("KẾ HOẠCH"); a title may follow on the same line only
+        # when it reads as one ("QUYẾT ĐỊNH Về việc ...", "KẾ HOẠCH Cải cách ...").
+        # "VĂN BẢN QUY PHẠM PHÁP LUẬT" is a gazette section label, not a heading.
+        if rest and is_upper(rest) and not _V_V.match(fold(rest)) and not fold(rest).startswith("ve "):
             continue
         return i, type_name(line.text[m.start("type"):m.end("type")]) or "", rest
     return None
@@ -135,6 +140,22 @@ def find_own_number(lines: list[Line], limit: int = 60) -> tuple[Symbol, Line] |
         if sym and sym.start() - m.end() <= 3 and (parsed := parse_symbol(sym)):
             if _STAMP.search(line.folded[:m.start() + 1]):
                 continue
+            # "Luật số: 58/2014/QH13" is a number line; "Thông tư số 34/2016/TT-BLĐTBXH
+            # ngày ... của Bộ trưởng ..." opening a sentence is a citation.
+            if m.group("type") and not m.group("colon") and len(line.text[sym.end():].strip()) > 3:
+                continue
+            return parsed, line
+    return None
+
+
+def find_consolidation_number(lines: list[Line]) -> tuple[Symbol, Line] | None:
+    """The number of a consolidated text ("XÁC THỰC VĂN BẢN HỢP NHẤT / Số: 463/VBHN-..."),
+    printed in the certification block at the end rather than at the top."""
+    for line in lines:
+        m = _NUMBER_LINE.match(line.folded)
+        sym = SYMBOL_RE.search(line.text, m.end()) if m else None
+        parsed = parse_symbol(sym) if sym else None
+        if parsed and parsed.type_code and parsed.type_code.upper() == "VBHN":
             return parsed, line
     return None
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache, cache
 
 from rapidfuzz.distance import OSA
 
@@ -591,6 +591,7 @@ def _case_phrase(words: list[_Word], pieces: list[_Piece], i: int) -> int | None
     return None
 
 
+@lru_cache(maxsize=8192)
 def canonical_agency(name: str) -> str:
     """One spelling per agency: abbreviations expanded, typos repaired, NFC and new tone
     placement, sentence case with proper names kept: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"
@@ -933,6 +934,13 @@ def find_agencies(text: str) -> list[AgencyMention]:
     UBND các huyện" -> Sở Nội vụ, Sở Tài chính, Ủy ban nhân dân các huyện; collective
     names ("Các sở, ban, ngành", "UBND cấp huyện, cấp xã") too. Offsets are into `text`
     (normalised text, as `Layout.text`)."""
+    return list(_find_agencies(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_agencies(text: str) -> tuple[AgencyMention, ...]:
+    """find_agencies, memoised: the same short phrases (issuers, responsibility
+    lines) recur across a document and a corpus."""
     pieces, words = _prepared(fix_tone_placement(text))      # same length as text
     found, i = [], 0
     while i < len(words):
@@ -952,7 +960,7 @@ def find_agencies(text: str) -> list[AgencyMention]:
                                    kind.name if kind else None,
                                    kind.category if kind else "generic", span.level))
         i = span.j
-    return found
+    return tuple(found)
 
 
 # ------------------------------------------------------------------ responsibility cells

@@ -138,6 +138,9 @@ _KEPT_PREFIX = re.compile(r"^chanh\s+$")
 def _issuer_at(text: str, start: int, limit: int) -> tuple[str, int] | None:
     """The issuing body named at `start` (after "của"), and where its name ends."""
     window = text[start:min(limit, start + 160)]
+    # An issuer's name ends before its document's subject or the clause end.
+    cut = re.search(r"\s(?:về|v/v)\s|[;.\n]", window)
+    window = window[:cut.start()] if cut else window
     for mention in agencies.find_agencies(window):
         prefix = fold(window[:mention.start])
         if _KEPT_PREFIX.match(prefix):

@@ -17,6 +17,8 @@ from extractors.dates import find_dates
 from extractors.doctypes import type_name, type_word_pattern
 from extractors.lines import Line, is_upper, layout_lines
 from extractors.refs import SYMBOL_RE, parse_symbol
+from extractors.scores import extract_scores
+from extractors.tasks import extract_tasks
 from vanban import geo
 from vanban.models import DocumentRecord, Layout, Span
 from vanban.text import fold
@@ -207,10 +209,17 @@ def read_documents(layout: Layout) -> list[DocumentRecord]:
         citations = extract_citations(layout.text, start, end, own_numbers=own, scope=scope,
                                       page_at=layout.page_at)
         _fill_from_siblings(citations, headers)
+        mentions = [m for c in citations for m in c.mentions]
+        tasks = extract_tasks(layout, start, end, province=scope.province,
+                              issued=h.issued_date, exclude=mentions)
+        province = geo.find_province(scope.province) if scope.province else None
+        scores = extract_scores(layout, start, end,
+                                subject=province.full_name if province else None,
+                                year=int(h.issued_date[:4]) if h.issued_date else None)
         records.append(DocumentRecord(
             doc_type=h.doc_type, number=h.number, issuer=h.issuer, place=h.place,
             issued_date=h.issued_date, title=h.title, signer=h.signer, recipients=h.recipients,
-            citations=citations, spans={k2: Span(v.start, v.end, layout.page_at(v.start))
+            citations=citations, tasks=tasks, scores=scores, spans={k2: Span(v.start, v.end, layout.page_at(v.start))
                                         for k2, v in h.spans.items()},
             extent=Span(start, end, layout.page_at(start)), province=scope.province))
     return records

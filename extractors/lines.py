@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from vanban.models import BlockKind, Layout
 from vanban.text import fold
@@ -20,7 +21,7 @@ class Line:
     row: int | None = None      # table lines: row and column of their cell
     col: int | None = None
 
-    @property
+    @cached_property
     def folded(self) -> str:
         return fold(self.text)
 

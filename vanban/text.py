@@ -12,7 +12,6 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable
-from functools import lru_cache
 
 # Combining tone marks (in NFD). Horn (U+031B), breve (U+0306) and circumflex
 # (U+0302) are part of the vowel, not the tone.
@@ -66,20 +65,35 @@ def canonical(text: str) -> str:
     return fix_tone_placement(_INVISIBLE_RE.sub("", text))
 
 
-@lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     if ch in "đĐ":
         return "d"
     decomposed = unicodedata.normalize("NFD", ch)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return base if len(base) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def _fold_table() -> dict[int, str]:
+    """Upper-case ASCII and every Latin letter with marks (the Vietnamese ones among
+    them) mapped to one lower-case base letter."""
+    ranges = [range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00)]
+    table = {}
+    for code in (c for r in ranges for c in r):
+        folded = _fold_char(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+_FOLD_TABLE = _fold_table()
 
 
 def fold(text: str) -> str:
     """Diacritics removed, đ -> d, lower case: "Nghị định" -> "nghi dinh".
 
-    One character in, one character out for Vietnamese letters, so offsets in the
-    folded text are offsets in the original (after NFC)."""
-    return "".join(_fold_char(c) for c in nfc(text))
+    One character in, one character out, so offsets in the folded text are offsets
+    in the original (after NFC)."""
+    return nfc(text).translate(_FOLD_TABLE)
 
 
 def squash_spaces(text: str) -> str:

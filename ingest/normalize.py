@@ -31,6 +31,7 @@ _NUMBERED = re.compile(
     )""",
     re.VERBOSE,
 )
+_NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVXLC]{1,6}[.)\-–])\s")
 # Fixed openings: legal units, appendix captions, header and closing formulas,
 # signature markers ("TM.", "KT.", "T/M").
 _OPENER = re.compile(
@@ -74,6 +75,8 @@ def should_join(prev: str, nxt: str) -> bool:
     if " " not in a and not _starts_new(a):     # a lone word: a wrap in a narrow cell
         return True
     upper_a, upper_b = _is_upper(a), _is_upper(b)
+    if _NUMBERED_HEADING.match(a) and not upper_a and len(a) < 50 and b[:1].isupper():
+        return False     # "4. Trung tâm Truyền thông tỉnh" is a heading over "Tăng cường ..."
     if upper_b and not upper_a and " " not in b:   # "... PAR Index,\nSIPAS.": an acronym, not a heading
         return True
     if upper_a != upper_b:                     # heading -> body or body -> heading

@@ -96,9 +96,10 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(text))
 
 
+@lru_cache(maxsize=65536)
 def _loose(text: str) -> str:
     """Matching key: the folded words, punctuation and spacing aside."""
-    return " ".join(fold(w) for w in _words(text))
+    return " ".join(_words(fold(text)))
 
 
 @cache

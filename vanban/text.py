@@ -12,6 +12,7 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable
+from functools import lru_cache
 
 # Combining tone marks (in NFD). Horn (U+031B), breve (U+0306) and circumflex
 # (U+0302) are part of the vowel, not the tone.
@@ -93,6 +94,13 @@ def fold(text: str) -> str:
 
     One character in, one character out, so offsets in the folded text are offsets
     in the original (after NFC)."""
+    if len(text) <= 48:     # words and names recur endlessly in matching: remember them
+        return _fold_short(text)
+    return nfc(text).translate(_FOLD_TABLE)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_short(text: str) -> str:
     return nfc(text).translate(_FOLD_TABLE)
 
 

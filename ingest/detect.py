@@ -59,7 +59,9 @@ def _is_docx(data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return "word/document.xml" in zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        # A truncated DOCX has no central directory, but its first local headers
+        # still name Word parts: let the DOCX reader say what is wrong with it.
+        return b"word/" in data[:65536] or b"[Content_Types].xml" in data[:4096]
 
 
 def _looks_textual(head: bytes) -> bool:

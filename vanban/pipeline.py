@@ -83,11 +83,14 @@ class Ingestor:
         return FileOutcome(label, "added" if added else "present", ids, sha256=sha)
 
     def _link(self, ids: list[str]) -> None:
+        """Linking never loses a stored file: on failure the documents stay unlinked
+        (`vanban relink` recomputes every link) and the reason is logged."""
+        from linker import on_documents_added
+
         try:
-            from linker import on_documents_added
-        except ImportError:  # linker not installed in this build
-            return
-        on_documents_added(self.store, ids)
+            on_documents_added(self.store, ids)
+        except Exception:  # noqa: BLE001
+            log.exception("linking failed for %s; run `vanban relink`", ", ".join(ids))
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -19,7 +20,7 @@ from vanban.config import Settings, default_db_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="vanban: read, extract, link and search Vietnamese government documents.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -78,7 +79,8 @@ def ingest(
                 outcome = ingestor.ingest_path(path)
                 outcomes.append(outcome)
                 if outcome.status == "failed":
-                    progress.console.print(f"[red]failed[/red] {path}: {outcome.error}")
+                    progress.console.print(f"[red]failed[/red] {escape(str(path))}: "
+                                           f"{escape(outcome.error or '')}")
                 progress.advance(bar)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "present", "failed")}
     if fmt == Format.json:
@@ -167,7 +169,7 @@ def extract(file: Annotated[Path, typer.Argument(help="A document file of any su
         source = load_source(file, max_bytes=settings.max_file_bytes)
         _, layout = read_layout(source, ocr=default_ocr(settings))
     except ReadError as exc:
-        err.print(f"[red]failed[/red] {file}: {exc}")
+        err.print(f"[red]failed[/red] {escape(str(file))}: {escape(str(exc))}")
         raise typer.Exit(1) from None
     record = run_extract(layout, source.name)
     if fmt == Format.json:
@@ -180,5 +182,16 @@ def extract(file: Annotated[Path, typer.Argument(help="A document file of any su
         out.print(f"  citations {len(doc.citations)}, tasks {len(doc.tasks)}, scores {len(doc.scores)}")
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def _register_command_modules() -> None:
+    """Commands that live beside their layer register themselves on `app`."""
+    from importlib import import_module
+
+    for module in ("api.cli_graph", "api.cli_serve", "api.cli_watch", "api.cli_eval"):
+        try:
+            import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+_register_command_modules()

@@ -29,6 +29,7 @@ from ingest.pdf import read_pdf, text_layer_problem
 from conftest import CORPUS, STEMS
 from vanban.models import BlockKind, RawBlock
 from vanban.text import canonical, squash_spaces
+from samples import CATALOG, raw_pdf, zip_of
 
 FORMATS = CORPUS / "formats"
 REFERENCE = CORPUS / "reference"
@@ -303,29 +304,13 @@ def test_text_layer_problem(text, problem):
 
 # ---------------------------------------------------------------- PDF: unreadable files
 
-def _raw_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A PDF written by hand: numbered objects, an xref table, a trailer."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, trailer, xref)
-    return bytes(out)
-
-
-_CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 
 
 def test_pdf_encrypted_with_a_user_password_is_refused():
     # Standard security handler, RC4 40-bit; /U does not validate the empty password.
     encrypt = b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <%s> /U <%s> >>" % (
         b"5a" * 32, b"c3" * 32)
-    data = _raw_pdf([_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    data = raw_pdf([CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", encrypt],
                     trailer=b"/Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] ")
     with pytest.raises(ReadError, match=r"^encrypted PDF \(password required\)$"):
@@ -339,7 +324,7 @@ def test_pdf_truncated_is_corrupt():
 
 
 def test_pdf_with_zero_pages_is_refused():
-    data = _raw_pdf([_CATALOG, b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    data = raw_pdf([CATALOG, b"<< /Type /Pages /Kids [] /Count 0 >>"])
     with pytest.raises(ReadError, match=r"^PDF has no pages"):
         read_pdf(data)
 
@@ -446,14 +431,6 @@ def test_docx_headings_line_breaks_and_list_numbers():
 
 # ---------------------------------------------------------------- DOCX: unreadable files
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
 def test_docx_not_a_zip_is_refused():
     with pytest.raises(ReadError, match=r"^not a DOCX: not a ZIP archive$"):
         read_docx(b"%PDF-1.4 this is not a zip")
@@ -466,14 +443,14 @@ def test_docx_truncated_is_corrupt():
 
 
 def test_docx_zip_without_document_is_refused():
-    data = _zip({"readme.txt": b"hello", "data/table.csv": b"a,b\n1,2\n"})
+    data = zip_of({"readme.txt": b"hello", "data/table.csv": b"a,b\n1,2\n"})
     with pytest.raises(ReadError, match=r"^not a DOCX: no word/document.xml"):
         read_docx(data)
 
 
 def test_docx_zip_bomb_is_refused_before_parsing():
     # 50 MB of one repeated tag deflates to ~50 KB: a 1000x ratio.
-    bomb = _zip({"[Content_Types].xml": b"<Types/>",
+    bomb = zip_of({"[Content_Types].xml": b"<Types/>",
                  "word/document.xml": b"<w:p/>" * (50 * 1024 * 1024 // 6)})
     with pytest.raises(ReadError, match=r"^refused: word/document\.xml expands .* times .*zip bomb"):
         read_docx(bomb)
@@ -492,4 +469,4 @@ def test_docx_with_broken_xml_is_corrupt():
         members = {name: archive.read(name) for name in archive.namelist()}
     members["word/document.xml"] = members["word/document.xml"][:-40]   # cut mid-element
     with pytest.raises(ReadError, match=r"^corrupt DOCX: broken XML"):
-        read_docx(_zip(members))
+        read_docx(zip_of(members))

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from vanban.jobs import owner_is_dead, owners_dir, run_next
 from vanban.models import SourceFile
 from vanban.pipeline import Ingestor
 from vanban.watch import REASON_SUFFIX, Watcher, WatchOptions, free_name
+from samples import encrypted_pdf, zip_of
 
 VANBAN = Path(sys.executable).with_name("vanban")
 FORMATS = CORPUS / "formats"
@@ -425,10 +425,10 @@ def _make_drop(inbox: Path) -> Drop:
     for rel, data in drop.archive.items():
         _put(inbox, rel, data)
     bad_bytes = {
-        "hỏng/cắt-nửa.pdf": half_pdf, "hỏng/mật-khẩu.pdf": _encrypted_pdf(), "hỏng/trống.txt": b"",
+        "hỏng/cắt-nửa.pdf": half_pdf, "hỏng/mật-khẩu.pdf": encrypted_pdf(), "hỏng/trống.txt": b"",
         "hỏng/word-cũ.docx": OLE,
-        "hỏng/bảng.docx": _zip({"xl/workbook.xml": b"<workbook/>", "[Content_Types].xml": b"<Types/>"}),
-        "hỏng/bom.docx": _zip({"[Content_Types].xml": b"<Types/>",
+        "hỏng/bảng.docx": zip_of({"xl/workbook.xml": b"<workbook/>", "[Content_Types].xml": b"<Types/>"}),
+        "hỏng/bom.docx": zip_of({"[Content_Types].xml": b"<Types/>",
                                "word/document.xml": b"<w:p/>" * (50 * 1024 * 1024 // 6)}),
         "hỏng/nhị-phân.txt": BINARY, "hỏng/quá-lớn.txt": big, "ảnh-tên-pdf.pdf": scan}
     for rel, data in bad_bytes.items():
@@ -443,32 +443,6 @@ def _docx_with_paragraph(data: bytes, text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
-def _encrypted_pdf() -> bytes:
-    """One page behind the standard security handler (RC4 40-bit), user password set."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <%s> /U <%s> >>" % (b"5a" * 32, b"c3" * 32)]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objects) + 1, b"01" * 16, b"01" * 16, xref))
-    return bytes(out)
 
 
 def _png_named_pdf() -> bytes:

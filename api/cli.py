@@ -122,12 +122,12 @@ def show(ident: Annotated[str, typer.Argument(help="Document id (or a unique pre
         out.print(f"\n[bold]Citations[/bold] ({len(doc['citations'])})")
         for c in doc["citations"]:
             target = f" → {c['target_id']}" if c.get("target_id") else ""
-            out.print(f"  [{c['status']}] {c['relation']:<10} {c['surface']}{target}")
+            out.print(escape(f"  [{c['status']}] {c['relation']:<10} {c['surface']}{target}"))
     if doc["tasks"]:
         out.print(f"\n[bold]Tasks[/bold] ({len(doc['tasks'])})")
         for t in doc["tasks"]:
             due = t.get("due") or t.get("deadline_text") or ""
-            out.print(f"  {t['id']}  {t.get('lead') or '—'} | {due} | {t['text'][:100]}")
+            out.print(escape(f"  {t['id']}  {t.get('lead') or '—'} | {due} | {t['text'][:100]}"))
     if doc["scores"]:
         out.print(f"\n[bold]Scores[/bold] ({len(doc['scores'])})")
         for s in doc["scores"][:30]:

@@ -110,7 +110,8 @@ _DAY_MONTH = _rx(
     rf"{_NUM}(?P<d>\d{{1,2}})[ *]*[/.-][ *]*(?P<m>\d{{1,2}})(?![\d/]|[ *]*[/.-][ *]*\d|[.,]\d)"
     rf"(?:{_YEAR_TAIL})?")
 _DAY_MONTH_LEAD = _rx(rf"(?<!\w)(?:ngay|{_alt(DEADLINE_WORDS)})(?:{W}(?:la|vao))?{W0}$")
-_QUARTER = _rx(rf"(?<!\w)qu[yi]{W}(?P<q>{_QNO})(?:{W0}-{W0}(?P<q2>{_QNO}))?(?:{_YEAR_TAIL})?")
+_QUARTER = _rx(rf"(?<!\w)qu[yi]{W}(?P<q>{_QNO})(?:{W0}(?:-|,|&|va){W0}(?:qu[yi]{W})?(?P<q2>{_QNO}))?"
+               rf"(?:{_YEAR_TAIL})?")
 _MONTH = _rx(
     rf"(?<!\w)thang{W}(?P<m>\d{{1,2}})(?!\d)(?:{W0}-{W0}(?P<m2>\d{{1,2}})(?!\d))?"
     rf"(?:{_YEAR_TAIL})?")

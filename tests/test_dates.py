@@ -153,6 +153,8 @@ def test_parse_deadline_days(text, due):
     ("Quý Ill/2022", "2022-09-30"),               # OCR: I read as l
     ("hoàn thành trong quý II năm 2021", "2021-06-30"),
     ("quý III - IV/2022", "2022-12-31"),          # a range: its last quarter
+    ("Quí I, II năm 2016", "2016-06-30"),          # a list: its last quarter
+    ("Quý I và quý II/2023", "2023-06-30"),
     ("6 tháng đầu năm 2022", "2022-06-30"),
     ("9 tháng năm 2022", "2022-09-30"),
     ("6 tháng cuối năm 2022", "2022-12-31"),

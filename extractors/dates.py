@@ -372,7 +372,9 @@ def _quarter(m: re.Match[str]) -> _Atom | None:
     quarters = [q for q in (_quarter_no(m.group("q")), _quarter_no(m.group("q2"))) if q]
     if not quarters or max(quarters) > 4:
         return None
-    return _period(m, lambda year: period_end(year, quarter=max(quarters)))
+    # The last quarter named is the deadline: "quý III - IV", "quý I, II", and "quý IV
+    # và quý I/2022" (the year printed belongs to the last one).
+    return _period(m, lambda year: period_end(year, quarter=quarters[-1]))
 
 
 def _month(m: re.Match[str]) -> _Atom | None:

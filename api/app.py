@@ -1,11 +1,15 @@
 """The web application: JSON API under /api (OpenAPI at /openapi.json) and the web UI.
 
 `create_app(db_path, settings)` builds it; `uvicorn --factory api.app:create_app`
-or `vanban serve` runs it. Errors are `{"error": {"code", "message"}}` under /api and
-an error page elsewhere (a page that needs the token sends the browser to sign in)."""
+or `vanban serve` runs it. While it runs (its lifespan), a `JobPool` ingests the
+uploaded files in worker processes. Errors are `{"error": {"code", "message"}}` under
+/api and an error page elsewhere (a page that needs the token sends the browser to
+sign in)."""
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,20 +17,25 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import check_settings
-from api.routes import documents, links, pages
+from api.cli import default_ocr
+from api.routes import documents, jobs, links, pages
 from api.routes.common import ApiError
 from store.db import Store
 from vanban import __version__
 from vanban.config import Settings, default_db_path
+from vanban.jobs import JobPool
 
 HERE = Path(__file__).resolve().parent
 
 DESCRIPTION = """Document intelligence for Vietnamese government paperwork.
 
+Uploaded files are ingested by a background job queue: an upload waits for its jobs
+(`wait` seconds at most) or, with `wait=0`, answers at once; `/api/jobs` follows them.
 Every list takes `limit` and `offset` and answers `{items, total, limit, offset}`.
 Errors answer `{"error": {"code", "message"}}` with the HTTP status.
 Writes (upload, delete, re-extract) need `Authorization: Bearer <token>` when a token
@@ -91,21 +100,40 @@ async def on_invalid_request(request: Request, exc: Exception) -> Response:
     return error_response(request, ApiError(422, "invalid_request", f"Tham số không hợp lệ: {problems}"))
 
 
-def create_app(db_path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> FastAPI:
+STOP_GRACE = 5.0   # seconds a worker may take to finish its job at shutdown; then killed (it runs again)
+
+
+@asynccontextmanager
+async def job_pool(app: FastAPI) -> AsyncIterator[None]:
+    """The workers that ingest uploads, for as long as the app serves. Starting them
+    also queues again the jobs that a crashed or killed server left running."""
+    pool = JobPool(app.state.db_path, workers=app.state.workers, settings=app.state.settings,
+                   ocr_factory=default_ocr)
+    await run_in_threadpool(pool.start)
+    try:
+        yield
+    finally:
+        await run_in_threadpool(pool.stop, STOP_GRACE)
+
+
+def create_app(db_path: str | os.PathLike[str] | None = None, settings: Settings | None = None,
+               *, workers: int | None = None) -> FastAPI:
+    """`workers`: ingestion processes (default: `settings.ocr_workers`, one per core)."""
     settings = settings or Settings.from_env()
     check_settings(settings)
     db_path = Path(db_path or default_db_path())
     with Store(db_path):   # create or migrate the database before the first request
         pass
     app = FastAPI(title="vanban", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=job_pool)
     app.state.settings = settings
     app.state.db_path = db_path
+    app.state.workers = workers or settings.ocr_workers
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_invalid_request)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (documents.router, links.router, pages.router, pages.public):
+    for router in (documents.router, jobs.router, links.router, pages.router, pages.public):
         app.include_router(router)
     return app

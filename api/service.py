@@ -1,11 +1,14 @@
 """What the routes ask of the layers below, in one place.
 
-`ingest_uploads` is the single entry point for uploaded files: today it ingests them
-synchronously; when background jobs arrive it can enqueue them and answer "queued"
-with job ids instead, without any route changing."""
+Uploads are ingested in the background: `submit_uploads` queues one job per file
+(vanban/jobs.py spools its bytes before the job commits), the app's `JobPool` runs
+the jobs, and `wait_for_jobs` lets a request wait for them, up to a bound. A job
+outlives the request and the server: a pool started after a crash runs it again."""
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +16,16 @@ from typing import Any
 from ingest.detect import detect
 from ingest.reader import SUPPORTED_MEDIA_TYPES
 from store.db import Store
+from store.jobs import Job, Jobs, State
 from vanban.config import Settings
-from vanban.pipeline import FileOutcome, Ingestor, extract_documents
+from vanban.jobs import submit_files
+from vanban.pipeline import extract_documents
+
+FILE_STATUSES = ("added", "present", "failed", "queued", "running")
+PENDING: frozenset[State] = frozenset({"queued", "running"})
+POLL_EVERY = 0.2   # seconds between looks at the job table while a request waits
+UNSUPPORTED = ("Định dạng không được hỗ trợ ({}). "
+               "Chấp nhận: PDF, DOCX, HTML, văn bản thuần, ảnh PNG/JPEG/TIFF.")
 
 
 @dataclass(frozen=True)
@@ -25,33 +36,82 @@ class Upload:
     path: Path
 
 
-def ingest_uploads(db_path: str | os.PathLike[str], settings: Settings,
-                   uploads: list[Upload]) -> list[dict[str, Any]]:
-    """Store each file (duplicates are reported as "present"); one result per file."""
-    from api.cli import default_ocr
+@dataclass(frozen=True)
+class Submission:
+    batch: str
+    jobs: list[Job]            # one per upload, in the order sent
+    refused: frozenset[int]    # ids of the jobs failed at once for their format
 
+
+def submit_uploads(db_path: str | os.PathLike[str], settings: Settings,
+                   uploads: list[Upload]) -> Submission:
+    """Queue the files as one batch of jobs. A file of a format no reader takes is
+    refused here, as a failed job, rather than spooled only to fail in a worker."""
+    refusals = {i: UNSUPPORTED.format(media_type) for i, upload in enumerate(uploads)
+                if (media_type := detect(upload.path.read_bytes())) not in SUPPORTED_MEDIA_TYPES}
+    batch, queued = submit_files(db_path, [(u.name, u.path) for i, u in enumerate(uploads) if i not in refusals],
+                                 settings=settings)
+    waiting = iter(queued)
     with Store(db_path) as store:
-        ingestor = Ingestor(store, settings, ocr=default_ocr(settings))
-        return [_ingest_one(store, ingestor, upload) for upload in uploads]
+        table = Jobs(store)
+        jobs = [table.reject(batch=batch, origin="upload", name=upload.name, reason=refusals[i])
+                if i in refusals else next(waiting) for i, upload in enumerate(uploads)]
+    return Submission(batch, jobs, frozenset(jobs[i].id for i in refusals))
 
 
-def _ingest_one(store: Store, ingestor: Ingestor, upload: Upload) -> dict[str, Any]:
-    data = upload.path.read_bytes()
-    media_type = detect(data)
-    if media_type not in SUPPORTED_MEDIA_TYPES:
-        return _result(upload.name, FileOutcome(upload.name, "failed"), store, (
-            "unsupported_media_type", f"Định dạng không được hỗ trợ ({media_type}). "
-            "Chấp nhận: PDF, DOCX, HTML, văn bản thuần, ảnh PNG/JPEG/TIFF."))
-    outcome = ingestor.ingest_bytes(upload.name, data)
-    failure = ("unreadable", f"Không đọc được tệp: {outcome.error}") if outcome.status == "failed" else None
-    return _result(upload.name, outcome, store, failure)
+def current_jobs(db_path: str | os.PathLike[str], jobs: list[Job]) -> list[Job]:
+    """The same jobs read again (job rows are never deleted)."""
+    with Store(db_path, readonly=True) as store:   # read only: no migration check at each look
+        table = Jobs(store)
+        return [table.get(job.id) or job for job in jobs]
 
 
-def _result(name: str, outcome: FileOutcome, store: Store,
-            failure: tuple[str, str] | None) -> dict[str, Any]:
-    return {"name": name, "status": outcome.status, "sha256": outcome.sha256,
-            "documents": [document_brief(store, i) for i in outcome.document_ids],
-            "error": {"code": failure[0], "message": failure[1]} if failure else None}
+async def wait_for_jobs(db_path: str | os.PathLike[str], jobs: list[Job], seconds: float) -> list[Job]:
+    """The jobs as they are once none is queued or running, or after `seconds`. The
+    workers are other processes, so the job table is polled (a cheap read in WAL)."""
+    deadline = time.monotonic() + seconds
+    while any(job.state in PENDING for job in jobs) and (left := deadline - time.monotonic()) > 0:
+        await asyncio.sleep(min(POLL_EVERY, left))
+        jobs = await asyncio.to_thread(current_jobs, db_path, jobs)
+    return jobs
+
+
+def upload_results(db_path: str | os.PathLike[str], submission: Submission, jobs: list[Job]) -> dict[str, Any]:
+    """Per file: its job, status, documents and error; the counts per status."""
+    with Store(db_path) as store:
+        files = [_file_result(store, job, refused=job.id in submission.refused) for job in jobs]
+    counts = {status: sum(f["status"] == status for f in files) for status in FILE_STATUSES}
+    return {"batch": submission.batch, "files": files, **counts}
+
+
+def _file_result(store: Store, job: Job, *, refused: bool) -> dict[str, Any]:
+    error = None
+    if job.state == "failed":
+        error = ({"code": "unsupported_media_type", "message": job.reason} if refused else
+                 {"code": "unreadable", "message": f"Không đọc được tệp: {job.reason}"})
+    return {"name": job.name, "job_id": job.id, "status": job.outcome if job.state == "done" else job.state,
+            "sha256": job.sha256, "documents": [document_brief(store, i) for i in job.document_ids],
+            "error": error}
+
+
+JOB_FIELDS = ("id", "batch", "origin", "name", "state", "outcome", "attempts", "reason", "sha256", "size",
+              "created_at", "started_at", "finished_at")
+
+
+def job_view(store: Store, job: Job) -> dict[str, Any]:
+    """A job as the API shows it: no worker or server-side paths, documents in brief."""
+    return {**{k: getattr(job, k) for k in JOB_FIELDS},
+            "documents": [document_brief(store, i) for i in job.document_ids]}
+
+
+def find_jobs(store: Store, *, state: State | None, batch: str | None,
+              limit: int, offset: int) -> tuple[list[Job], int]:
+    """A page of jobs, newest first, and the total."""
+    table = Jobs(store)
+    counts = table.counts(batch=batch)
+    total = counts[state] if state else sum(counts.values())
+    # Jobs.recent has no offset: take the newest offset + limit and drop the first ones.
+    return table.recent(limit=offset + limit, state=state, batch=batch)[offset:], total
 
 
 BRIEF_FIELDS = ("id", "doc_type", "number", "issuer", "issued_date", "title")

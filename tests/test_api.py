@@ -4,8 +4,9 @@ limits, against a real SQLite archive in tmp_path.
 The archive holds three tiny documents written in the seeds' style and annotated by
 hand (fields, citations, tasks, a score, with their spans), so that what the API
 returns can be asserted exactly whatever the extractors currently find; the linker,
-when installed, links them for real. Uploads go through the real pipeline with the
-bundled corpus. The other API, browser and Datasette tests build on `build_archive`."""
+when installed, links them for real. Uploads go through the real job queue, worked by
+the app's own worker process, with the bundled corpus. The other API, browser and
+Datasette tests build on `build_archive`."""
 from __future__ import annotations
 
 import shutil
@@ -270,7 +271,8 @@ def archive(built_archive, tmp_path) -> Path:
 
 @pytest.fixture
 def client(archive) -> Iterator[TestClient]:
-    with TestClient(create_app(archive, Settings(api_token=TOKEN))) as c:
+    # One worker: the jobs of a request run in the order sent, so results are exact.
+    with TestClient(create_app(archive, Settings(api_token=TOKEN), workers=1)) as c:
         yield c
 
 
@@ -441,7 +443,7 @@ def test_writes_need_the_token(client):
 
 def test_reads_can_require_the_token(archive):
     settings = Settings(api_token=TOKEN, read_token_required=True)
-    with TestClient(create_app(archive, settings), follow_redirects=False) as client:
+    with TestClient(create_app(archive, settings, workers=1), follow_redirects=False) as client:
         assert error_of(client.get("/api/documents")) == (401, "missing_token")
         assert error_of(client.get(f"/api/files/{PLAN.sha256}")) == (401, "missing_token")
         assert client.get("/api/documents", headers=AUTH).json()["total"] == 3
@@ -458,7 +460,7 @@ def test_reads_can_require_the_token(archive):
 
 
 def test_sign_in_only_returns_to_local_pages(archive):
-    with TestClient(create_app(archive, Settings(api_token=TOKEN)), follow_redirects=False) as client:
+    with TestClient(create_app(archive, Settings(api_token=TOKEN), workers=1), follow_redirects=False) as client:
         for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
             response = client.post("/dang-nhap", data={"token": TOKEN, "next": target})
             assert response.headers["location"] == "/"
@@ -516,7 +518,7 @@ def test_unreadable_files_fail_alone_with_their_reason(client):
 
 
 def test_oversize_upload_is_refused_and_nothing_is_stored(archive):
-    with TestClient(create_app(archive, Settings(api_token=TOKEN, max_file_bytes=1000))) as client:
+    with TestClient(create_app(archive, Settings(api_token=TOKEN, max_file_bytes=1000), workers=1)) as client:
         small = ("nho.txt", "Thông báo số 2/TB-VP về lịch trực.".encode())
         response = upload(client, small, ("lon.txt", "Kế hoạch ".encode() * 200))
         assert error_of(response) == (413, "file_too_large")
@@ -675,7 +677,8 @@ def test_openapi_documents_every_endpoint(client):
         ("/api/documents/{doc_id}/reextract", "post"), ("/api/facets", "get"), ("/api/stats", "get"),
         ("/api/cites", "get"), ("/api/documents/{doc_id}/cited-by", "get"),
         ("/api/documents/{doc_id}/references", "get"), ("/api/documents/{doc_id}/graph", "get"),
-        ("/api/tasks", "get"), ("/api/tasks/{task_id}/trace", "get")}
+        ("/api/tasks", "get"), ("/api/tasks/{task_id}/trace", "get"),
+        ("/api/jobs", "get"), ("/api/jobs/{job_id}", "get")}
     assert all(op.get("description") for ops in spec["paths"].values() for op in ops.values())
 
 

@@ -1,6 +1,7 @@
 """A real `vanban serve` process under concurrent clients: 20 simultaneous uploads of
 distinct files all land, the same file sent twice at once lands once, and an
-oversize upload is cut off without the server reading the whole body."""
+oversize upload is cut off without the server reading the whole body. Each upload
+is queued and waits (the default) for the server's worker processes to ingest it."""
 from __future__ import annotations
 
 import os
@@ -30,29 +31,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def vanban_serve(db: Path, log: Path, **env: str) -> Iterator[str]:
-    """`vanban serve` on a free port; yields its base URL once it answers."""
+def start_serve(db: Path, log: Path, *options: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`vanban serve` on a free port, answering; the caller stops the process."""
     port = free_port()
     environment = {**os.environ, "VANBAN_TOKEN": AUTH["Authorization"].split()[1], **env}
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(VANBAN), "serve", "--port", str(port), "--db", str(db)],
+    with log.open("ab") as out:
+        process = subprocess.Popen([str(VANBAN), "serve", "--port", str(port), "--db", str(db), *options],
                                    env=environment, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base}/api/stats", timeout=1).raise_for_status()
+            return process, base
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                raise RuntimeError(f"vanban serve did not start:\n{log.read_text()}") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def vanban_serve(db: Path, log: Path, *options: str, **env: str) -> Iterator[str]:
+    """`vanban serve` on a free port; yields its base URL once it answers."""
+    process, base = start_serve(db, log, *options, **env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/api/stats", timeout=1).raise_for_status()
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"vanban serve did not start:\n{log.read_text()}") from None
-                time.sleep(0.1)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
 
 
 LIMIT = 1_000_000    # every bundled file is smaller

@@ -1,7 +1,7 @@
 """The web UI in real headless Chromium (Debian's, driven by Playwright) against a
 real `vanban serve`: drop a seed PDF and see its number, search without diacritics
-and open the plan that cites the decree, follow a task's trace to its source.
-Screenshots go to tests/artifacts/ (git-ignored)."""
+and open the plan that cites the decree, follow a task's trace to its source, see
+uploads in the job queue. Screenshots go to tests/artifacts/ (git-ignored)."""
 from __future__ import annotations
 
 import base64
@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from test_api import AUTH, CORPUS_PDFS, DECISION, PLAN, ROOT, build_archive
-from test_api_server import vanban_serve
+from test_api_server import notice, vanban_serve
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -24,6 +24,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+OLE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)     # a legacy .doc: refused
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +166,22 @@ def test_citation_graph_is_drawn_inline(page):
     shot(page, "graph")
     page.locator("svg#graph g.node", has_text=DECISION.fields["number"]).locator("a").click()
     sync_api.expect(page.locator("h1 .doc-number")).to_have_text(DECISION.fields["number"])
+
+
+def test_the_queue_page_lists_uploads_with_their_state_and_reason(page, site):
+    notice_name, notice_data = notice(41)
+    body = httpx.post(f"{site}/api/files", headers=AUTH, timeout=120,
+                      files=[("files", (notice_name, notice_data)), ("files", ("cu.doc", OLE_DOC))]).json()
+    assert [f["status"] for f in body["files"]] == ["added", "failed"]
+    page.goto("/")
+    page.get_by_role("link", name="Hàng đợi").click()
+    sync_api.expect(page.locator("h1")).to_have_text("Hàng đợi xử lý tệp")
+    done = page.locator(".job-row").filter(has=page.locator(".file-name", has_text=notice_name))
+    sync_api.expect(done).to_have_attribute("data-state", "done")
+    sync_api.expect(done.locator(".status")).to_have_text("Hoàn tất")
+    failed = page.locator(".job-row").filter(has=page.locator(".file-name", has_text="cu.doc"))
+    sync_api.expect(failed.locator(".status")).to_have_text("Lỗi")
+    sync_api.expect(failed.locator(".error-text")).to_contain_text("application/x-ole-storage")
+    shot(page, "queue")
+    done.locator("a.doc-link").click()
+    sync_api.expect(page.locator("h1 .doc-number")).to_have_text("41/TB-UBND")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import service
@@ -23,19 +23,36 @@ router = APIRouter(prefix="/api", dependencies=[Depends(require_read)], response
 Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="SHA-256 of the file, hex.")]
 
 
+# Born-digital files take seconds; a long scan's OCR may not end in time, and is then
+# answered 202 and followed with /api/jobs. The default stays under the 60 s after
+# which many reverse proxies give up on a request.
+WAIT_DEFAULT = 50.0
+WAIT_MAX = 300.0
+
+
 @router.post("/files", tags=["files"], response_model=UploadResult,
              dependencies=[Depends(require_write)],
-             responses={413: ERRORS[422] | {"description": "A file over the size limit."},
+             responses={202: {"model": UploadResult, "description": "Some files are still queued or running."},
+                        413: ERRORS[422] | {"description": "A file over the size limit."},
                         415: ERRORS[422] | {"description": "Not multipart/form-data."}})
-async def upload(request: Request, settings: SettingsDep) -> dict[str, Any]:
-    """Upload one or many files (multipart field `files`). Each file gets its status:
+async def upload(
+    request: Request, response: Response, settings: SettingsDep,
+    wait: Annotated[float, Query(ge=0, le=WAIT_MAX, description=(
+        "Seconds to wait for the files to be ingested. 0: answer at once (202) with the "
+        "jobs queued, and follow them with `GET /api/jobs/{id}`."))] = WAIT_DEFAULT,
+) -> dict[str, Any]:
+    """Upload one or many files (multipart field `files`). Each file becomes a job of
+    the background queue, and the answer gives each file its `job_id` and status:
     `added`, `present` (same content already stored: a duplicate) or `failed`, with
-    the ids of the documents it holds. The format is detected from content."""
+    the ids of the documents it holds; or `queued` / `running` for a file not done
+    within `wait` seconds (the answer is then 202). The format is detected from content."""
+    db_path = request.app.state.db_path
     async with received_files(request, max_bytes=settings.max_file_bytes) as uploads:
-        results = await run_in_threadpool(service.ingest_uploads, request.app.state.db_path,
-                                          settings, uploads)
-    counts = {s: sum(r["status"] == s for r in results) for s in ("added", "present", "failed")}
-    return {"files": results, **counts}
+        submission = await run_in_threadpool(service.submit_uploads, db_path, settings, uploads)
+    jobs = await service.wait_for_jobs(db_path, submission.jobs, wait)
+    if any(job.state in service.PENDING for job in jobs):
+        response.status_code = 202
+    return await run_in_threadpool(service.upload_results, db_path, submission, jobs)
 
 
 def _file_or_404(store: Store, sha256: str) -> dict[str, Any]:

@@ -43,18 +43,42 @@ class DocumentSummary(DocumentBrief):
 
 class FileResult(BaseModel):
     name: str = Field(description="The file name as sent (metadata only).")
-    status: Literal["added", "present", "failed"] = Field(
-        description="added: stored now; present: the same content was already stored; failed: see error.")
+    job_id: int = Field(description="The file's job: `GET /api/jobs/{job_id}` follows it.")
+    status: Literal["added", "present", "failed", "queued", "running"] = Field(
+        description="added: stored now; present: the same content was already stored; failed: see "
+                    "error; queued, running: not finished when the answer was sent.")
     sha256: str | None
     documents: list[DocumentBrief]
     error: ErrorDetail | None
 
 
 class UploadResult(BaseModel):
+    batch: str = Field(description="The request's jobs: `GET /api/jobs?batch=...` lists them.")
     files: list[FileResult]
     added: int
     present: int
     failed: int
+    queued: int
+    running: int
+
+
+class JobInfo(BaseModel):
+    id: int
+    batch: str
+    origin: Literal["upload", "watch"] = Field(description="upload: sent to the API; watch: dropped "
+                                                           "into a watched folder.")
+    name: str = Field(description="The file's name (metadata only).")
+    state: Literal["queued", "running", "done", "failed"]
+    outcome: Literal["added", "present"] | None = Field(
+        description="Once done: added (stored now) or present (the same content was already stored).")
+    attempts: int = Field(description="How many times a worker has taken the job.")
+    reason: str | None = Field(description="Why it failed; while queued again, why the last attempt did not end.")
+    sha256: str | None = Field(description="None when refused before being queued.")
+    size: int | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    documents: list[DocumentBrief] = Field(description="Once done: the documents the file holds.")
 
 
 class Reextracted(BaseModel):

@@ -1,7 +1,7 @@
 """The web UI: server-rendered pages over the same layers as the JSON API."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Annotated, Any
@@ -18,6 +18,7 @@ from api.routes import render
 from api.routes.common import MAX_PAGE, ApiError, SettingsDep, StoreDep, document_or_404
 from api.routes.links import graph_module, obligations, trace_or_404
 from store.db import Store
+from store.jobs import Jobs, State
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False,
@@ -37,6 +38,11 @@ def vn_date(value: str | None) -> str:
     return value or ""
 
 
+def vn_time(value: str | None) -> str:
+    """An ISO timestamp in the server's time zone: "17:33:05 30/11/2026"."""
+    return datetime.fromisoformat(value).astimezone().strftime("%H:%M:%S %d/%m/%Y") if value else ""
+
+
 def snippet(value: str | None) -> Markup:
     """Search snippets mark matches with [brackets]: escape, then highlight."""
     text = str(escape(value or ""))
@@ -53,9 +59,11 @@ def file_size(n: int | None) -> str:
     return f"{size:.1f} {unit}".replace(".", ",")
 
 
-templates.env.filters.update(vn_date=vn_date, snippet=snippet, file_size=file_size)
+templates.env.filters.update(vn_date=vn_date, vn_time=vn_time, snippet=snippet, file_size=file_size)
 templates.env.globals.update(relation_labels=render.RELATION_LABELS, status_labels=render.STATUS_LABELS,
-                             kind_labels=render.KIND_LABELS, field_labels=render.FIELD_LABELS)
+                             kind_labels=render.KIND_LABELS, field_labels=render.FIELD_LABELS,
+                             job_state_labels=render.JOB_STATE_LABELS, outcome_labels=render.OUTCOME_LABELS,
+                             origin_labels=render.ORIGIN_LABELS)
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -79,6 +87,19 @@ def optional_graph() -> ModuleType | None:
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     return page(request, "upload.html", recent=store.documents(limit=10), stats=store.stats(),
                 max_bytes=settings.max_file_bytes)
+
+
+# ---------------------------------------------------------------- the job queue
+
+@router.get("/hang-doi")
+def job_queue(request: Request, store: StoreDep,
+              state: Annotated[State | None, Query(alias="trang_thai")] = None,
+              offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    jobs, total = service.find_jobs(store, state=state, batch=None, limit=PAGE_SIZE, offset=offset)
+    counts = Jobs(store).counts()
+    return page(request, "queue.html", jobs=[service.job_view(store, job) for job in jobs],
+                total=total, counts=counts, state=state, offset=offset, page_size=PAGE_SIZE,
+                unfinished=counts["queued"] + counts["running"])
 
 
 # ---------------------------------------------------------------- search

@@ -21,6 +21,9 @@ RELATION_LABELS = {"can_cu": "Căn cứ", "thuc_hien": "Thực hiện", "kem_the
                    "sua_doi": "Sửa đổi, thay thế", "tham_chieu": "Tham chiếu"}
 STATUS_LABELS = {"resolved": "Đã xác định", "ambiguous": "Chưa rõ, nhiều khả năng",
                  "unresolved": "Chưa có trong kho"}
+JOB_STATE_LABELS = {"queued": "Đang chờ", "running": "Đang xử lý", "done": "Hoàn tất", "failed": "Lỗi"}
+OUTCOME_LABELS = {"added": "Đã thêm", "present": "Đã có (trùng)"}
+ORIGIN_LABELS = {"upload": "Tải lên", "watch": "Thư mục theo dõi"}
 
 
 # ---------------------------------------------------------------- spans over text

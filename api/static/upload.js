@@ -1,5 +1,6 @@
 // Drop zone: each file is sent on its own request (three at a time) so that each
-// row shows its own progress bar and result.
+// row shows its own progress bar. The server queues the file and answers at once
+// (wait=0) with its job, which is then polled until it is done or has failed.
 "use strict";
 
 (function () {
@@ -8,9 +9,15 @@
   const table = document.getElementById("upload-results");
   const rows = table.querySelector("tbody");
   const maxBytes = Number(zone.dataset.maxBytes);
-  const STATUS = { added: "Đã thêm", present: "Đã có (trùng)", failed: "Lỗi" };
-  const queue = [];
-  let running = 0;
+  const STATUS = {
+    added: "Đã thêm", present: "Đã có (trùng)", failed: "Lỗi",
+    queued: "Trong hàng đợi", running: "Đang xử lý…",
+  };
+  const POLL_MS = 1000;
+  const queue = [];             // files waiting to be sent
+  const watched = new Map();    // job id -> its row, while queued or running
+  let sending = 0;
+  let polling = false;
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -32,7 +39,7 @@
   function addRow(file) {
     const row = el("tr", { class: "upload-row" });
     const progress = el("progress", { max: "100", value: "0" });
-    const status = el("td", { class: "status" }, "Đang chờ");
+    const status = el("td", { class: "status" }, "Đang chờ gửi");
     const docs = el("td");
     row.append(el("td", { class: "file-name" }, file.name), el("td"), status, docs);
     row.children[1].append(progress);
@@ -41,58 +48,98 @@
     return { row, progress, status, docs };
   }
 
-  function finish(view, state, label, message) {
-    view.row.dataset.state = state;
-    view.status.textContent = label;
-    view.status.className = "status status-" + state;
+  // status: one of STATUS's keys; documents and message once the file is done or failed.
+  function show(view, status, documents, message) {
+    view.row.dataset.state = status;
+    view.status.textContent = STATUS[status];
+    view.status.className = "status status-" + status;
+    if (status === "queued" || status === "running") return;
+    view.progress.value = 100;
     if (message) view.docs.append(el("div", { class: "error-text" }, message));
+    if (documents && documents.length) {
+      const list = el("ul", { class: "doc-list" });
+      documents.forEach((doc) => list.append(documentLink(doc)));
+      view.docs.append(list);
+    }
+  }
+
+  function failed(view, message) {
+    show(view, "failed", [], message);
   }
 
   function send(file, view) {
-    running += 1;
+    sending += 1;
     const body = new FormData();
     body.append("files", file, file.name);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/files");
+    xhr.open("POST", "/api/files?wait=0");
     xhr.responseType = "json";
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) view.progress.value = (100 * e.loaded) / e.total; };
-    xhr.upload.onload = () => { view.progress.removeAttribute("value"); view.status.textContent = "Đang xử lý…"; };
+    xhr.upload.onload = () => { view.progress.removeAttribute("value"); view.status.textContent = "Đang gửi…"; };
     xhr.onload = () => {
-      view.progress.value = 100;
       const data = xhr.response || {};
-      if (xhr.status !== 200 || !data.files) {
-        const error = (data.error && data.error.message) || "Lỗi máy chủ (" + xhr.status + ")";
-        finish(view, "failed", STATUS.failed, error);
-      } else {
+      if ((xhr.status === 200 || xhr.status === 202) && data.files) {
         const result = data.files[0];
-        finish(view, result.status, STATUS[result.status], result.error && result.error.message);
-        const list = el("ul", { class: "doc-list" });
-        result.documents.forEach((doc) => list.append(documentLink(doc)));
-        view.docs.append(list);
+        show(view, result.status, result.documents, result.error && result.error.message);
+        if (result.status === "queued" || result.status === "running") watch(result.job_id, view);
+      } else {
+        failed(view, (data.error && data.error.message) || "Lỗi máy chủ (" + xhr.status + ")");
       }
-      done();
+      sent();
     };
-    xhr.onerror = () => { finish(view, "failed", STATUS.failed, "Mất kết nối tới máy chủ"); done(); };
+    xhr.onerror = () => { failed(view, "Mất kết nối tới máy chủ"); sent(); };
     xhr.send(body);
   }
 
-  function done() {
-    running -= 1;
+  function sent() {
+    sending -= 1;
     next();
   }
 
   function next() {
-    while (running < 3 && queue.length) {
+    while (sending < 3 && queue.length) {
       const [file, view] = queue.shift();
       send(file, view);
     }
+  }
+
+  function watch(jobId, view) {
+    watched.set(jobId, view);
+    if (!polling) {
+      polling = true;
+      setTimeout(poll, POLL_MS);
+    }
+  }
+
+  function check(jobId, view) {
+    return fetch("/api/jobs/" + jobId, { headers: { Accept: "application/json" } })
+      .then((response) => response.json().then((job) => {
+        if (!response.ok) {
+          watched.delete(jobId);
+          failed(view, (job.error && job.error.message) || "Lỗi máy chủ (" + response.status + ")");
+        } else if (job.state === "done" || job.state === "failed") {
+          watched.delete(jobId);
+          show(view, job.state === "done" ? job.outcome : "failed", job.documents,
+               job.reason && "Không đọc được tệp: " + job.reason);
+        } else {
+          show(view, job.state);
+        }
+      }))
+      .catch(() => {});   // the connection dropped: look again on the next round
+  }
+
+  function poll() {
+    Promise.all(Array.from(watched, ([jobId, view]) => check(jobId, view))).then(() => {
+      polling = watched.size > 0;
+      if (polling) setTimeout(poll, POLL_MS);
+    });
   }
 
   function accept(files) {
     Array.from(files).forEach((file) => {
       const view = addRow(file);
       if (file.size > maxBytes) {
-        finish(view, "failed", STATUS.failed, "Tệp vượt quá giới hạn dung lượng");
+        failed(view, "Tệp vượt quá giới hạn dung lượng");
         return;
       }
       queue.push([file, view]);

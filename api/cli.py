@@ -182,16 +182,5 @@ def extract(file: Annotated[Path, typer.Argument(help="A document file of any su
         out.print(f"  citations {len(doc.citations)}, tasks {len(doc.tasks)}, scores {len(doc.scores)}")
 
 
-def _register_command_modules() -> None:
-    """Commands that live beside their layer register themselves on `app`."""
-    from importlib import import_module
-
-    for module in ("api.cli_graph", "api.cli_serve", "api.cli_watch", "api.cli_eval"):
-        try:
-            import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-
-
-_register_command_modules()
+# Commands that live beside their layer register themselves on `app` when imported.
+from api import cli_eval, cli_graph, cli_serve, cli_watch  # noqa: E402,F401

@@ -1,8 +1,12 @@
 """What every reader shares: the error it raises and the OCR engine it may call."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Protocol
+
+# PDFium is not thread-safe, not even across documents: every caller takes this lock.
+PDFIUM_LOCK = threading.Lock()
 
 
 class ReadError(Exception):

@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.base import OcrEngine, OcrPage
+from ingest.base import OcrEngine, OcrPage, ReadError
 from vanban.models import BlockKind, RawBlock, ReadResult
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def read_image(data: bytes, *, ocr: OcrEngine) -> ReadResult:
+def read_image(data: bytes, *, ocr: OcrEngine | None) -> ReadResult:
+    if ocr is None:
+        raise ReadError("an image needs OCR, and no OCR engine is available "
+                        "(apt-get install tesseract-ocr tesseract-ocr-vie)")
     pages = ocr.ocr_image(data)
     result = ReadResult(blocks=[], page_count=len(pages), ocr_pages=[p.page for p in pages])
     for page in pages:

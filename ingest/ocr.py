@@ -48,8 +48,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from ingest.base import OcrPage, ReadError
-from ingest.pdf import _PDFIUM_LOCK  # one lock for every PDFium caller in the process
+from ingest.base import PDFIUM_LOCK, OcrPage, ReadError
 
 RENDER_DPI = 300            # for PDF pages that are not a single scanned image
 MAX_DPI = 600               # never render or read at more than this
@@ -253,7 +252,7 @@ def _render_pdf(data: bytes, pages: list[int]) -> Iterator[_PageImage]:
     """The pages as grey images, rendered under the PDF reader's PDFium lock (PDFium
     is not thread-safe, not even across documents), one page at a time so that the
     lock is never held while a page waits for OCR."""
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as error:
@@ -263,14 +262,14 @@ def _render_pdf(data: bytes, pages: list[int]) -> Iterator[_PageImage]:
         for number in pages:
             if not 1 <= number <= count:
                 raise ValueError(f"page {number} not in 1..{count}")
-            with _PDFIUM_LOCK:
+            with PDFIUM_LOCK:
                 page = pdf[number - 1]
                 dpi = _scan_dpi(page) or RENDER_DPI
                 image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
                 page.close()
             yield _PageImage(number, image, dpi)
     finally:
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             pdf.close()
 
 

@@ -34,7 +34,6 @@ import bisect
 import ctypes
 import re
 import statistics
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -50,7 +49,8 @@ from pdfplumber.table import (
     merge_edges,
 )
 
-from ingest.base import OcrEngine, ReadError
+from ingest.base import PDFIUM_LOCK, OcrEngine, ReadError
+from ingest.image import ocr_blocks, ocr_quality, rescan_warning
 from vanban.models import BlockKind, RawBlock, ReadResult
 from vanban.text import fold
 
@@ -646,13 +646,9 @@ def _running_lines(pages: list[_Page]) -> dict[int, dict[int, BlockKind]]:
 
 # ---------------------------------------------------------------- the reader
 
-# PDFium is not thread-safe, not even across documents: one caller at a time.
-_PDFIUM_LOCK = threading.Lock()
-
-
 def read_pdf(data: bytes, *, ocr: OcrEngine | None = None) -> ReadResult:
     """Read a PDF's text layer (tables cell by cell); OCR the pages without one."""
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pages = _read_pages(data)
     page_count = len(pages)
 
@@ -661,13 +657,16 @@ def read_pdf(data: bytes, *, ocr: OcrEngine | None = None) -> ReadResult:
     metrics = _Metrics.of(text_pages)
     running = _running_lines(text_pages)
     need_ocr = [p.number for p in pages if p.problem not in (None, _BLANK)]
-    ocr_text = _ocr(data, need_ocr, ocr, result)
+    ocr_blocks = _ocr(data, need_ocr, ocr, result)
 
     body: list[_Placed] = []
     running_blocks: list[RawBlock] = []
     for page in pages:
-        if page.number in ocr_text:
-            body.append((RawBlock(BlockKind.PARAGRAPH, ocr_text[page.number], page=page.number), None))
+        if page.number in ocr_blocks:
+            placed = [(raw, None) for raw in ocr_blocks[page.number]]
+            if body and placed and _ocr_table_continues(body[-1][0], placed[0][0]):
+                body[-1] = _merge_tables(body[-1], placed.pop(0))
+            body += placed
         elif page.problem is None:
             lines = running.get(page.number, {})
             placed = _page_blocks(page, metrics, set(lines))
@@ -693,24 +692,34 @@ def _read_pages(data: bytes) -> list[_Page]:
         pdf.close()
 
 
-def _ocr(data: bytes, pages: list[int], ocr: OcrEngine | None, result: ReadResult) -> dict[int, str]:
-    """OCR the pages without a usable text layer in one call; their text by page."""
+def _ocr(data: bytes, pages: list[int], ocr: OcrEngine | None,
+         result: ReadResult) -> dict[int, list[RawBlock]]:
+    """OCR the pages without a usable text layer in one call; their blocks by page
+    (paragraphs, and the ruled tables the engine read cell by cell)."""
     if not pages:
         return {}
     listed = ", ".join(map(str, pages))
     if ocr is None:
         result.warnings.append(f"pages without a usable text layer left out (no OCR engine): {listed}")
         return {}
-    texts: dict[int, str] = {}
+    blocks: dict[int, list[RawBlock]] = {}
     for page in ocr.ocr_pdf_pages(data, pages):
         if page.page not in pages:
             continue
-        texts[page.page] = page.text
-        result.page_quality[page.page] = {"confidence": page.confidence, "dpi": page.dpi,
-                                          "rescan": page.needs_rescan}
+        blocks[page.page] = ocr_blocks(page)
+        result.page_quality[page.page] = ocr_quality(page)
         result.warnings += [f"page {page.page}: {w}" for w in page.warnings]
-    result.ocr_pages = sorted(texts)
-    missing = [p for p in pages if p not in texts]
+        if page.needs_rescan:
+            result.warnings.append(rescan_warning(page))
+    result.ocr_pages = sorted(blocks)
+    missing = [p for p in pages if p not in blocks]
     if missing:
         result.warnings.append(f"OCR returned nothing for pages: {', '.join(map(str, missing))}")
-    return texts
+    return blocks
+
+
+def _ocr_table_continues(before: RawBlock, after: RawBlock) -> bool:
+    """An OCR-read table that opens a page continues the one that closed the previous
+    page when both have the same number of columns (OCR gives no geometry to compare)."""
+    return (before.kind == after.kind == BlockKind.TABLE and after.page == before.page + 1
+            and max(map(len, before.rows or [[]])) == max(map(len, after.rows or [[]])))

@@ -263,7 +263,8 @@ def test_pdf_scanned_page_goes_to_ocr_once():
     result = read_pdf(_text_then_scan(), ocr=ocr)
     assert ocr.calls == [[2]]
     assert result.ocr_pages == [2]
-    assert result.page_quality == {2: {"confidence": 55.0, "dpi": 200, "rescan": True}}
+    assert result.page_quality == {2: {"confidence": 55.0, "dpi": 200, "rotation": 0, "skew": None,
+                                       "rescan": True}}
     assert [b.text for b in result.blocks if b.page == 2] == ["Trang quét số 2."]
     assert build_layout(result).text.endswith("\n\nTrang quét số 2.")
 

@@ -25,7 +25,9 @@ from ingest import docx as docx_reader
 from ingest.base import OcrPage, ReadError
 from ingest.docx import read_docx
 from ingest.normalize import build_layout
+from ingest.ocr import TesseractEngine
 from ingest.pdf import read_pdf, text_layer_problem
+from ingest.quality import cer
 from conftest import CORPUS, STEMS
 from vanban.models import BlockKind, RawBlock
 from vanban.text import canonical, squash_spaces
@@ -225,18 +227,16 @@ def test_pdf_running_header_and_page_numbers_are_kept_apart():
 
 # ---------------------------------------------------------------- PDF: pages without text
 
-class _FakeOcr:
-    """Stands in for the OCR engine: records the call, returns fixed text."""
+class _CountingOcr(TesseractEngine):
+    """The real OCR engine, remembering which pages it was asked to read."""
 
     def __init__(self):
+        super().__init__(workers=1)
         self.calls: list[list[int]] = []
 
     def ocr_pdf_pages(self, data: bytes, pages: list[int]) -> list[OcrPage]:
         self.calls.append(list(pages))
-        return [OcrPage(page=p, text=f"Trang quét số {p}.", confidence=55.0, dpi=200) for p in pages]
-
-    def ocr_image(self, data: bytes) -> list[OcrPage]:
-        raise AssertionError("not used for PDFs")
+        return super().ocr_pdf_pages(data, pages)
 
 
 def _text_then_scan() -> bytes:
@@ -259,14 +259,21 @@ def test_pdf_scanned_page_without_ocr_is_left_out_with_a_warning():
 
 
 def test_pdf_scanned_page_goes_to_ocr_once():
-    ocr = _FakeOcr()
+    """A mixed PDF: the text page is read from its layer, only the image page is OCRed."""
+    ocr = _CountingOcr()
     result = read_pdf(_text_then_scan(), ocr=ocr)
     assert ocr.calls == [[2]]
     assert result.ocr_pages == [2]
-    assert result.page_quality == {2: {"confidence": 55.0, "dpi": 200, "rotation": 0, "skew": None,
-                                       "rescan": True}}
-    assert [b.text for b in result.blocks if b.page == 2] == ["Trang quét số 2."]
-    assert build_layout(result).text.endswith("\n\nTrang quét số 2.")
+    quality = result.page_quality[2]
+    assert quality["dpi"] == 200 and quality["confidence"] > 80 and quality["rescan"] is False
+    page_two = "\n".join(b.text or "\n".join("\t".join(r) for r in b.rows or []) for b in result.blocks
+                         if b.page == 2)
+    born_digital = read_pdf((FORMATS / f"{STEMS[4]}.pdf").read_bytes())
+    expected = "\n".join(b.text or "\n".join("\t".join(r) for r in b.rows or [])
+                         for b in born_digital.blocks if b.page == 2)
+    assert cer(expected, page_two) < 0.02
+    page_one = [b.text for b in result.blocks if b.page == 1]
+    assert page_one == [b.text for b in born_digital.blocks if b.page == 1]
 
 
 def test_pdf_scan_with_a_stamped_page_number_goes_to_ocr():
@@ -274,14 +281,15 @@ def test_pdf_scan_with_a_stamped_page_number_goes_to_ocr():
     scan.import_pages(pdfium.PdfDocument(FORMATS / f"{STEMS[4]}.scan.pdf"), [0])
     data = _pdf([[("text", 290, 30, 10, "- 1 -")]], document=scan)
     assert pdfium.PdfDocument(data)[0].get_textpage().get_text_range().strip() == "- 1 -"
-    ocr = _FakeOcr()
+    ocr = _CountingOcr()
     result = read_pdf(data, ocr=ocr)
-    assert ocr.calls == [[1]] and [b.text for b in result.blocks] == ["Trang quét số 1."]
+    assert ocr.calls == [[1]] and result.ocr_pages == [1]
+    assert "CHƯƠNG TRÌNH HÀNH ĐỘNG" in build_layout(result).text
 
 
 def test_pdf_blank_page_is_skipped_quietly():
     data = _pdf([[("text", 72, 780, 12, "Only the first page has text.")], []])
-    ocr = _FakeOcr()
+    ocr = _CountingOcr()
     result = read_pdf(data, ocr=ocr)
     assert result.page_count == 2 and ocr.calls == [] and result.warnings == []
     assert [(b.page, b.text) for b in result.blocks] == [(1, "Only the first page has text.")]

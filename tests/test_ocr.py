@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest import ocr as ocr_module
 from ingest.base import OcrPage, ReadError
-from ingest.image import ocr_blocks, read_image
+from ingest.image import ocr_blocks, ocr_quality, read_image, rescan_warning
 from ingest.ocr import TesseractEngine
 from ingest.quality import cer, cer_unordered, reorder_lines
 from vanban.models import BlockKind
@@ -244,37 +244,24 @@ def test_strip_of_a_page_without_resolution_is_taken_as_page_wide(engine):
 # ---------------------------------------------------------------- the reader
 
 
-class FakeEngine:
-    def __init__(self, pages: list[OcrPage]):
-        self.pages = pages
-
-    def ocr_image(self, data: bytes) -> list[OcrPage]:
-        return self.pages
-
-    def ocr_pdf_pages(self, data: bytes, pages: list[int]) -> list[OcrPage]:
-        raise AssertionError("not a PDF")
-
-
-def test_read_image_turns_pages_into_blocks_with_origins():
+def test_ocr_pages_become_blocks_with_origins_and_quality():
+    """The conversion read_image applies to each page the engine returns."""
     text = "KẾ HOẠCH\nCải cách hành chính\n\nSTT\tNội dung\n1\tRà soát\n\nNơi nhận:"
-    pages = [OcrPage(1, text, confidence=91.5, dpi=300, rotation=0, skew=-0.7),
-             OcrPage(2, "Trang hai", confidence=42.0, dpi=300, rotation=180, skew=0.0)]
-    result = read_image(b"", ocr=FakeEngine(pages))
-    assert result.page_count == 2 and result.ocr_pages == [1, 2]
-    kinds = [(b.kind, b.page) for b in result.blocks]
-    assert kinds == [(BlockKind.PARAGRAPH, 1), (BlockKind.TABLE, 1), (BlockKind.PARAGRAPH, 1),
-                     (BlockKind.PARAGRAPH, 2)]
-    for block in result.blocks:
+    good = OcrPage(1, text, confidence=91.5, dpi=300, rotation=0, skew=-0.7)
+    poor = OcrPage(2, "Trang hai", confidence=42.0, dpi=300, rotation=180, skew=0.0)
+    blocks = ocr_blocks(good) + ocr_blocks(poor)
+    assert [(b.kind, b.page) for b in blocks] == [(BlockKind.PARAGRAPH, 1), (BlockKind.TABLE, 1),
+                                                 (BlockKind.PARAGRAPH, 1), (BlockKind.PARAGRAPH, 2)]
+    for block in blocks:
         if block.kind == BlockKind.PARAGRAPH:
-            page_text = pages[block.page - 1].text
+            page_text = (good, poor)[block.page - 1].text
             assert page_text[block.origin:block.origin + len(block.text)] == block.text
-    assert result.blocks[1].rows == [["STT", "Nội dung"], ["1", "Rà soát"]]
-    assert text[result.blocks[1].origin:].startswith("STT\t")
-    assert result.page_quality[1] == {"confidence": 91.5, "dpi": 300, "rotation": 0,
-                                      "skew": -0.7, "rescan": False}
-    assert result.page_quality[2]["rescan"] is True
-    assert [w for w in result.warnings if "page 2" in w and "re-scan" in w]
-    assert not [w for w in result.warnings if "page 1" in w]
+    assert blocks[1].rows == [["STT", "Nội dung"], ["1", "Rà soát"]]
+    assert text[blocks[1].origin:].startswith("STT\t")
+    assert ocr_quality(good) == {"confidence": 91.5, "dpi": 300, "rotation": 0, "skew": -0.7,
+                                 "rescan": False}
+    assert ocr_quality(poor)["rescan"] is True
+    assert "page 2" in rescan_warning(poor) and "re-scan" in rescan_warning(poor)
 
 
 def test_ocr_blocks_of_an_empty_page():

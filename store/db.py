@@ -283,18 +283,29 @@ class Store:
 
     def search(self, query: str, *, doc_type: str | None = None, issuer: str | None = None,
                year: int | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-        """Documents matching every word of `query`, with or without diacritics."""
+        """Documents matching every word of `query`, with or without diacritics.
+
+        The renditions of one document (its .txt, .docx, .pdf and scan, which the
+        linker groups into one node) come back once, as the linker's canonical one,
+        with `renditions` counting those that match."""
         from store.search import fts_query
 
         match = fts_query(query)
         if match is None:
             return []
         where, params = _document_filters(doc_type, issuer, year, prefix="AND")
-        sql = (f"SELECT {_SUMMARY_COLUMNS}, snippet(search, 2, '[', ']', ' … ', 12) AS snippet,"
-               f" bm25(search, 0, 5.0, 1.0, 1.0) AS rank"
+        sql = (f"WITH hits AS MATERIALIZED ("
+               f" SELECT {_SUMMARY_COLUMNS}, snippet(search, 2, '[', ']', ' … ', 12) AS snippet,"
+               f"  bm25(search, 0, 5.0, 1.0, 1.0) AS rank"
                f" FROM search JOIN documents d ON d.id = search.doc_id JOIN files f USING (sha256)"
-               f" WHERE search MATCH ? {where} ORDER BY rank, d.id LIMIT ? OFFSET ?")
-        return [dict(r) for r in self.conn.execute(sql, [match, *params, limit, offset])]
+               f" WHERE search MATCH ? {where}),"
+               f" grouped AS (SELECT hits.*, count(*) OVER node AS renditions,"
+               f"  row_number() OVER (node ORDER BY hits.id = k.node_id DESC, rank, hits.id) AS nth"
+               f"  FROM hits LEFT JOIN doc_keys k ON k.doc_id = hits.id"
+               f"  WINDOW node AS (PARTITION BY coalesce(k.node_id, hits.id)))"
+               f" SELECT * FROM grouped WHERE nth = 1 ORDER BY rank, id LIMIT ? OFFSET ?")
+        rows = self.conn.execute(sql, [match, *params, limit, offset])
+        return [{k: r[k] for k in r.keys() if k != "nth"} for r in rows]
 
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         def count(expr: str) -> list[dict[str, Any]]:

@@ -126,3 +126,12 @@ def test_show_prints_the_document(seeded_db):
     assert len(shown["tasks"]) == 273 and len(shown["scores"]) == 359
     missing = _run("show", "ffffffff", "--db", seeded_db)
     assert missing.exit_code == 2 and "no document" in missing.stderr
+
+
+def test_search_shows_each_document_once_across_its_renditions(tmp_path):
+    db = str(tmp_path / "v.db")
+    stem = SEEDS[3].stem
+    files = [str(SEEDS[3])] + [str(CORPUS / "formats" / f"{stem}.{ext}") for ext in ("docx", "pdf")]
+    assert _run("ingest", *files, "--db", db).exit_code == 0
+    hits = json.loads(_run("search", "kiem tra cai cach hanh chinh", "--db", db, "--format", "json").stdout)
+    assert [(h["number"], h["renditions"]) for h in hits] == [("110/KH-UBND", 3)]

@@ -324,10 +324,14 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT sha256 FROM files ORDER BY ingested_at, sha256")]
 
     def delete_file(self, sha256: str) -> bool:
+        """Remove a file, everything extracted from it and its stored original."""
+        blob = self.blob_path(sha256)
         with self.transaction() as conn:
             for doc_id in self.document_ids(sha256):
                 conn.execute("DELETE FROM search WHERE doc_id = ?", (doc_id,))
             deleted = conn.execute("DELETE FROM files WHERE sha256 = ?", (sha256,)).rowcount
+        if deleted and blob is not None:
+            blob.unlink(missing_ok=True)   # after the commit: a rollback keeps the original
         return bool(deleted)
 
 

@@ -97,8 +97,11 @@ def test_citations_and_documents_round_trip(store):
 def test_delete_removes_everything_of_a_file(store):
     source, read = _file(PLAN)
     store.add_file(source, read, build_layout(read), [DocumentRecord()])
+    blob = store.blob_path(source.sha256)
     assert store.delete_file(source.sha256)
     assert store.stats()["files"] == 0 and store.search("quyet dinh") == []
+    assert not blob.exists()
+    assert store.delete_file(source.sha256) is False
 
 
 def test_concurrent_writers_do_not_duplicate(db_path):

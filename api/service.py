@@ -111,7 +111,7 @@ def find_jobs(store: Store, *, state: State | None, batch: str | None,
     counts = table.counts(batch=batch)
     total = counts[state] if state else sum(counts.values())
     # Jobs.recent has no offset: take the newest offset + limit and drop the first ones.
-    return table.recent(limit=offset + limit, state=state, batch=batch)[offset:], total
+    return table.recent(limit=limit, offset=offset, state=state, batch=batch), total
 
 
 BRIEF_FIELDS = ("id", "doc_type", "number", "issuer", "issued_date", "title")

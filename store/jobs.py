@@ -240,10 +240,11 @@ class Jobs:
         row = self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return Job.from_row(row) if row else None
 
-    def recent(self, *, limit: int = 50, state: State | None = None,
+    def recent(self, *, limit: int = 50, offset: int = 0, state: State | None = None,
                batch: str | None = None) -> list[Job]:
         where, params = _filters(state=state, batch=batch)
-        rows = self.conn.execute(f"SELECT * FROM jobs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+        rows = self.conn.execute(f"SELECT * FROM jobs {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                                 [*params, limit, offset])
         return [Job.from_row(r) for r in rows]
 
     def counts(self, *, batch: str | None = None) -> dict[str, int]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from extractors import agencies
 from extractors.dates import find_dates
-from extractors.doctypes import issuer_for_code
+from extractors.doctypes import issuer_for_code, type_word_pattern
 from extractors.refs import Reference, find_references
 from vanban.models import Citation, Relation, Span
 from vanban.text import fold, squash_spaces
@@ -79,7 +79,7 @@ def extract_citations(text: str, start: int, end: int, *, own_numbers: set[str],
     _share_list_attributes(folded, mentions)
     for i, mention in enumerate(mentions):
         mention.nested = i > 0 and _is_nested(folded, mentions[i - 1], mention)
-        mention.relation = _relation(folded, mention, start)
+        mention.relation = _relation(folded, mention, start, text)
     return _merge(text, mentions, scope, page_at)
 
 
@@ -94,7 +94,7 @@ def _is_draft(folded: str, ref: Reference) -> bool:
 
 def _read_tail(text: str, folded: str, ref: Reference, limit: int) -> _Mention:
     """Date, issuer and subject printed right after a reference."""
-    mention = _Mention(ref, end=ref.end)
+    mention = _Mention(ref, end=ref.end, date=ref.extras.get("date"))  # type: ignore[arg-type]
     pos = ref.end
     window_end = min(limit, pos + 400)
     lead = _DATE_LEAD.match(folded, pos, window_end)
@@ -185,12 +185,65 @@ def _clause_start(folded: str, at: int, floor: int) -> int:
     return cut + 1
 
 
-def _relation(folded: str, mention: _Mention, floor: int) -> Relation:
+def _item_start(folded: str, at: int, floor: int) -> int:
+    """Where the preamble item holding `at` starts: its line, joined back over line
+    breaks that fall mid-sentence (text copied from a page wraps "Căn cứ Nghị định
+    số\n27/2022/NĐ-CP ...")."""
+    start = max(folded.rfind("\n", floor, at) + 1, floor)
+    for _ in range(8):
+        if start <= floor:
+            break
+        prev = folded.rfind("\n", floor, start - 1)
+        prev_line = folded[prev + 1:start - 1].rstrip(" *_")
+        if not prev_line.strip() or prev_line[-1:] in ";.:!?)":
+            break
+        start = prev + 1
+    return start
+
+
+_LIST_ITEM = re.compile(rf"^[\s\-+*•]*(?:{type_word_pattern()}|luat|bo luat|so\s*\d)\b")
+
+
+def _in_legal_basis(folded: str, item: int, floor: int) -> bool:
+    """An item of the legal-basis block without its own "Căn cứ": "Căn cứ Nghị định
+    A;\nNghị định B;" or "Căn cứ các văn bản sau:\n- Luật ...;\n- Nghị định ...;"."""
+    if not _LIST_ITEM.match(folded[item:item + 60]):
+        return False
+    start = item
+    for _ in range(12):
+        if start <= floor:
+            return False
+        end = folded[:start].rstrip()
+        if end[-1:] not in ";:":
+            return False
+        prev = _item_start(folded, len(end) - 1, floor)
+        head = folded[prev:prev + 40].lstrip(" -+*•(")
+        if head.startswith("can cu"):
+            return True
+        if not _LIST_ITEM.match(folded[prev:prev + 60]):
+            return False
+        start = prev
+    return False
+
+
+def _run_in_legal_basis(segment: str) -> bool:
+    """"Căn cứ" run into a heading in capitals, as text copied from a page arrives
+    ("... CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH Căn cứ Luật ..."): the clause is a legal basis."""
+    at = segment.rfind("Căn cứ ")
+    if at <= 0 or re.search(r"\.\s", segment[at:]):
+        return False
+    before = segment[:at].rstrip()
+    return bool(before) and (before[-1].isupper() or before[-1].isdigit())
+
+
+def _relation(folded: str, mention: _Mention, floor: int, text: str | None = None) -> Relation:
     at = mention.ref.type_start if mention.ref.type_start is not None else mention.ref.start
-    paragraph_start = max(folded.rfind("\n", floor, at) + 1, floor)
+    paragraph_start = _item_start(folded, at, floor)
     paragraph_head = folded[paragraph_start:paragraph_start + 40].lstrip(" -+*•(")
     before = folded[_clause_start(folded, at, floor):at]
-    if paragraph_head.startswith("can cu"):
+    if paragraph_head.startswith("can cu") or _in_legal_basis(folded, paragraph_start, floor):
+        return Relation.CAN_CU
+    if text is not None and _run_in_legal_basis(text[paragraph_start:at]):
         return Relation.CAN_CU
     if _SELF_APPENDIX.search(before) and before.strip(" (-").startswith(("ban hanh kem theo", "kem theo")):
         return Relation.KEM_THEO
@@ -207,12 +260,18 @@ def _relation(folded: str, mention: _Mention, floor: int) -> Relation:
 
 # ------------------------------------------------------------------ issuers
 
+# Bodies that alone pass a type of text: a law is the National Assembly's, an
+# ordinance its Standing Committee's.
+_SOLE_ISSUER = {"Luật": "Quốc hội", "Bộ luật": "Quốc hội", "Hiến pháp": "Quốc hội",
+                "Pháp lệnh": "Ủy ban Thường vụ Quốc hội"}
+
+
 def resolve_issuer(mention: _Mention, scope: Scope) -> str | None:
     if mention.issuer:
         return scoped_issuer(mention.issuer, scope)
     symbol = mention.ref.symbol
     if symbol is None:
-        return None
+        return _SOLE_ISSUER.get(mention.ref.doc_type or "")
     for code in symbol.issuer_codes:
         found = issuer_for_code(code)
         if found is None:
@@ -244,7 +303,8 @@ def _merge(text: str, mentions: list[_Mention], scope: Scope, page_at) -> list[C
     order: list[tuple[str, str]] = []
     for mention in mentions:
         ref = mention.ref
-        key = (fold(ref.doc_type or ""), _norm(ref.number))
+        # A law cited by name only is keyed by its date (SCHEMA: type + date).
+        key = (fold(ref.doc_type or ""), _norm(ref.number) or f"@{mention.date or ''}")
         key = _alias_key(key, mention, by_key)
         span = Span(ref.type_start if ref.type_start is not None else ref.start, mention.end,
                     page_at(ref.start))

@@ -105,13 +105,25 @@ def _read_header(lines: list[Line], sl: _Slice) -> hdr.Header:
     if place_date:
         h.place, h.issued_date, line = place_date
         h.spans["place"] = h.spans["issued_date"] = Span(line.start, line.end)
+    authority = None
     if sl.heading is not None:
-        title = hdr.find_title(lines, sl.heading, sl.heading_rest)
+        flattened = hdr.find_place_date([lines[sl.heading]]) is not None
+        title = hdr.find_title(lines, sl.heading, sl.heading_rest, keep_case=flattened)
         if title:
             h.title, h.spans["title"] = title
+            if flattened:
+                # the heading ran into the header line: text copied from a page
+                flat, authority = hdr.split_flattened_title(h.title)
+                h.title = hdr.sentence_case(flat or h.title)
         h.spans["doc_type"] = Span(lines[sl.heading].start, lines[sl.heading].end)
-    elif h.symbol is not None:
-        h.doc_type = h.symbol.doc_type
+    else:
+        if h.symbol is not None:
+            h.doc_type = h.symbol.doc_type
+        subject = hdr.find_subject(top)
+        if subject:
+            # A letter has no type heading, only its subject under the number.
+            h.doc_type = "Công văn"
+            h.title, h.spans["title"] = subject
     if h.symbol is not None and h.symbol.type_code and h.symbol.type_code.upper() == "VBHN":
         # A consolidated text carries the heading of the text it consolidates; its
         # own identity is the certification block at the end.
@@ -122,8 +134,14 @@ def _read_header(lines: list[Line], sl: _Slice) -> hdr.Header:
 
     heading = sl.heading if sl.heading is not None else sl.first
     agency_lines = hdr.header_agency_lines(lines[sl.first:scope_end], scope_end - sl.first)
-    issuer = (hdr.issuer_from_header(agency_lines)
-              or hdr.authority_line(lines, heading + 1)
+    head = hdr.authority_line(lines, heading + 1) if sl.heading is not None else None
+    if authority and hdr.is_head_authority(authority):
+        head = agencies.canonical_agency(authority), h.spans.get("title", Span(0, 0))
+    # A head who decides in his own name ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" under the
+    # title) is the issuer, not the body in the header.
+    issuer = ((head if head and hdr.is_head_authority(head[0]) else None)
+              or hdr.issuer_from_header(agency_lines)
+              or head
               or hdr.issuer_from_body(lines, heading + 1))
     if issuer:
         h.issuer, h.spans["issuer"] = issuer

@@ -25,6 +25,20 @@ from vanban.text import fold, squash_spaces
 _NUMBER_LINE = re.compile(
     r"^\W*(?P<type>(?:luat|phap lenh|lenh|nghi quyet|quyet dinh|chi thi|nghi dinh|thong tu|ke hoach|"
     r"bao cao|to trinh|cong van|thong bao|huong dan|chuong trinh)\s+)?so\s*(?:ky hieu\s*)?(?P<colon>[:.]?)\s*")
+
+
+def _number_line(folded: str) -> re.Match[str] | None:
+    """A number line ("Số: 12/KH-UBND", "Số 12/...", "Số:" alone before a wrapped
+    symbol), not a line that opens with "Sở" ("SỞ Y TẾ", "Sở Tài chính đề nghị")."""
+    m = _NUMBER_LINE.match(folded)
+    if m is None:
+        return None
+    rest = folded[m.end():]
+    if m.group("colon") or rest[:1].isdigit() or rest.startswith("ky hieu"):
+        return m
+    return None
+
+
 _STAMP = re.compile(r"(?<![a-z])(?:den|cong van den)(?![a-z])")
 _MOTTO = re.compile(r"cong hoa xa hoi|doc lap\s*-\s*tu do|dang cong san viet nam")
 _SEPARATOR = re.compile(r"^[\W_]*$")
@@ -35,6 +49,7 @@ _PLACE_PREFIX = re.compile(r"^(?:tp\.?|thanh pho|tx\.?|thi xa|q\.|quan|h\.|huyen
 _BODY_START = re.compile(
     r"^\W*(?:can cu|thuc hien|trien khai|nham|xet de nghi|theo de nghi|kinh gui|"
     r"(?:[ivxlc]+|\d+)\s*[.\-/)]\s|dieu\s+\d)")
+_SECTION_START = re.compile(r"^\W*(?:(?:[ivxlc]+|\d+)\s*[.\-/)]\s|dieu\s+\d)")
 _APPENDIX_REF = re.compile(r"\(?\s*(?:ban hanh\s+)?kem theo\s+")
 _V_V = re.compile(r"^\W*v/v\s*[:.]?\s*", re.I)
 _SIGN_MARKER = re.compile(r"^\W*(?P<marker>t/m|tm|kt|tl|tuq|q|thua lenh|thua uy quyen)\s*[./:]?\s*(?=\S|$)")
@@ -107,9 +122,30 @@ def _span(line: Line, start: int = 0, end: int | None = None) -> Span:
 
 # ------------------------------------------------------------------ fields
 
+def _inline_heading(line: Line) -> tuple[str, str] | None:
+    """A heading run into the header line ("Số: 98/KH-UBND Bắc Giang, ngày 06 tháng 6
+    năm 2023 KẾ HOẠCH HOẠT ĐỘNG ..."), as text copied from a web page arrives: the
+    type word in capitals right after the place-date."""
+    date = _PLACE_DATE.search(line.folded)
+    if date is None:
+        return None
+    after = line.text[date.end():]
+    lead = len(after) - len(after.lstrip(" *_"))
+    m = _type_heading_re().match(fold(after[lead:]))
+    if not m or not is_upper(after[lead:lead + m.end()]):
+        return None
+    rest = after[lead + m.end():].strip(" *:")
+    if rest[:1].islower():
+        return None
+    return type_name(after[lead + m.start("type"):lead + m.end("type")]) or "", rest
+
+
 def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str] | None:
     """(line index, type, rest of the line) of the first type heading ("KẾ HOẠCH")."""
     for i, line in enumerate(lines[:limit]):
+        inline = _inline_heading(line)
+        if inline and inline[0]:
+            return i, inline[0], inline[1]
         text = line.text.strip()
         if not is_upper(text.split("**")[0]) and not text.isupper():
             continue
@@ -130,21 +166,30 @@ def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str
 
 def find_own_number(lines: list[Line], limit: int = 60) -> tuple[Symbol, Line] | None:
     for i, line in enumerate(lines[:limit]):
-        m = _NUMBER_LINE.match(line.folded)
+        m = _number_line(line.folded)
         if not m:
             continue
         context = " ".join(l.folded for l in lines[max(0, i - 1):i + 1])
         if _STAMP.search(context) and not SYMBOL_RE.search(line.text):
             continue
-        sym = SYMBOL_RE.search(line.text, m.end())
-        if sym and sym.start() - m.end() <= 3 and (parsed := parse_symbol(sym)):
+        where, sym = line, SYMBOL_RE.search(line.text, m.end())
+        if sym is None and not line.text[m.end():].strip() and i + 1 < len(lines):
+            # "Số:" alone, the symbol wrapped to the next line (text copied from a page)
+            where, sym = lines[i + 1], SYMBOL_RE.search(lines[i + 1].text)
+            if sym and lines[i + 1].text[:sym.start()].strip():
+                sym = None
+            at = 0
+        else:
+            at = m.end()
+        if sym and sym.start() - at <= 3 and (
+                parsed := parse_symbol(sym) or (None if m.group("type") else parse_symbol(sym, lenient=True))):
             if _STAMP.search(line.folded[:m.start() + 1]):
                 continue
             # "Luật số: 58/2014/QH13" is a number line; "Thông tư số 34/2016/TT-BLĐTBXH
             # ngày ... của Bộ trưởng ..." opening a sentence is a citation.
             if m.group("type") and not m.group("colon") and len(line.text[sym.end():].strip()) > 3:
                 continue
-            return parsed, line
+            return parsed, where
     return None
 
 
@@ -152,7 +197,7 @@ def find_consolidation_number(lines: list[Line]) -> tuple[Symbol, Line] | None:
     """The number of a consolidated text ("XÁC THỰC VĂN BẢN HỢP NHẤT / Số: 463/VBHN-..."),
     printed in the certification block at the end rather than at the top."""
     for line in lines:
-        m = _NUMBER_LINE.match(line.folded)
+        m = _number_line(line.folded)
         sym = SYMBOL_RE.search(line.text, m.end()) if m else None
         parsed = parse_symbol(sym) if sym else None
         if parsed and parsed.type_code and parsed.type_code.upper() == "VBHN":
@@ -163,10 +208,19 @@ def find_consolidation_number(lines: list[Line]) -> tuple[Symbol, Line] | None:
 def find_place_date(lines: list[Line], limit: int = 60) -> tuple[str | None, str | None, Line] | None:
     for line in lines[:limit]:
         m = _PLACE_DATE.search(line.folded)
-        if not m or _STAMP.search(line.folded):
+        # an incoming-mail stamp ("ĐẾN Số: ... Ngày: ...") stands before the date it
+        # carries; "đến" later in a long line is the text's own word
+        if not m or _STAMP.search(line.folded[:m.end()]):
             continue
+        sym = SYMBOL_RE.search(line.text)
+        if sym and sym.end() <= m.end("place"):
+            # "Số: 98/KH-UBND Bắc Giang, ngày ...": number and date on one line
+            m = _PLACE_DATE.search(line.folded, sym.end())
+            if not m:
+                continue
         raw_place = line.text[m.start("place"):m.end("place")].strip(" _*-–")
-        place = _PLACE_PREFIX.sub("", raw_place).strip() or None
+        prefix = _PLACE_PREFIX.match(fold(raw_place))
+        place = raw_place[prefix.end() if prefix else 0:].strip() or None
         if place and (len(place.split()) > 6 or fold(place).startswith(("kem theo", "ban hanh"))):
             continue
         day, month = m.group("day").strip(), m.group("month").strip()
@@ -177,17 +231,29 @@ def find_place_date(lines: list[Line], limit: int = 60) -> tuple[str | None, str
     return None
 
 
-def find_title(lines: list[Line], heading: int, rest: str) -> tuple[str, Span] | None:
-    """The subject line(s) after the type heading, as one line."""
+def find_title(lines: list[Line], heading: int, rest: str,
+               keep_case: bool = False) -> tuple[str, Span] | None:
+    """The subject line(s) after the type heading, as one line (in sentence case
+    unless `keep_case`)."""
     parts: list[str] = [rest] if rest else []
     first: Line | None = lines[heading] if rest else None
     span_end = lines[heading].end
     for line in lines[heading + 1: heading + 6]:
         text = line.text.strip(" *")
         folded = line.folded.strip(" *")
-        if (not text or line.in_table or _BODY_START.match(folded) or _APPENDIX_REF.match(folded)
-                or _SEPARATOR.match(text) or _NUMBER_LINE.match(folded) or _PLACE_DATE.search(folded)):
+        upper = is_upper(text)
+        # A title in capitals may open like a sentence ("TRIỂN KHAI THỰC HIỆN ..."); a
+        # numbered section ("I. MỤC TIÊU") or an article still ends it.
+        body = _BODY_START.match(folded) and (not upper or _SECTION_START.match(folded))
+        if (not text or line.in_table or body or _APPENDIX_REF.match(folded)
+                or _SEPARATOR.match(text) or _number_line(folded) or _PLACE_DATE.search(folded)):
             break
+        if parts and not upper and is_upper(parts[-1]) and len(parts) + bool(not rest) > 1:
+            caps = _caps_prefix(text)
+            if caps and first is lines[heading]:
+                parts.append(caps)      # a flattened heading: its capitals run into the body
+                span_end = line.start + len(caps)
+            break       # the body after a title in capitals
         if parts and is_upper(text) and not is_upper(parts[-1]):
             break       # an authority line ("CHÁNH THANH TRA TỈNH ...") after a mixed-case title
         if parts and is_upper(text) and _AGENCY_HEAD.match(folded) and is_upper(parts[-1]):
@@ -202,17 +268,118 @@ def find_title(lines: list[Line], heading: int, rest: str) -> tuple[str, Span] |
     if not parts or first is None:
         return None
     title = squash_spaces(" ".join(parts)).strip(" .:*")
-    return sentence_case(title), Span(first.start, span_end)
+    return (title if keep_case else sentence_case(title)), Span(first.start, span_end)
+
+
+def _caps_prefix(text: str) -> str:
+    """The words in capitals a line opens with ("CỦA SỞ TƯ PHÁP CHỦ TỊCH ỦY BAN NHÂN DÂN
+    TỈNH Căn cứ ..." -> up to "TỈNH"), when there are at least two."""
+    words = []
+    for w in text.split():
+        if any(c.islower() for c in w):
+            break
+        words.append(w)
+    return " ".join(words) if len(words) >= 2 else ""
+
+
+# The subject of a letter, printed under its number: "V/v ...", "Về việc ...".
+_SUBJECT = re.compile(r"^[\W_]*(?:v/v|ve viec)\b\s*[:.]?\s*")
+
+
+def find_subject(lines: list[Line], limit: int = 14) -> tuple[str, Span] | None:
+    """The "V/v ..." subject of a letter (công văn): on the number line after the
+    symbol, or on a line of its own near it."""
+    for i, line in enumerate(lines[:limit]):
+        folded = line.folded
+        m = _number_line(folded)
+        if m:
+            sym = SYMBOL_RE.search(line.text, m.end())
+            if sym:
+                rest = line.text[sym.end():]
+                lead = _SUBJECT.match(fold(rest))
+                if lead and rest[lead.end():].strip():
+                    text = squash_spaces(rest[lead.end():]).strip(" .:*_\"'")
+                    return sentence_case(text), Span(line.start + sym.end(), line.end)
+            continue
+        lead = _SUBJECT.match(folded)
+        if lead and line.text[lead.end():].strip() and not _PLACE_DATE.search(folded):
+            text = squash_spaces(line.text[lead.end():]).strip(" .:*_\"'")
+            return sentence_case(text), _span(line, lead.end())
+    return None
+
+
+# The authority a flattened heading runs into: "... TỈNH LÀO CAI HỘI ĐỒNG NHÂN DÂN
+# TỈNH LÀO CAI KHÓA XVI - KỲ HỌP THỨ 15", "... SỞ TƯ PHÁP CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH".
+_TRAILING_AUTHORITY = re.compile(
+    r"(?<!\bCỦA)(?<!\bVÀ)(?<!\bVỚI)(?<!\bCHO)\s+(?P<authority>(?:CHỦ TỊCH\s+)?(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN|"
+    r"HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|BAN\s+THƯỜNG\s+VỤ|BAN\s+CHẤP\s+HÀNH|CHÁNH\s+THANH\s+TRA|GIÁM\s+ĐỐC\s+SỞ)"
+    r"(?:\s+(?:TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ)(?:\s+[A-ZĐÀ-Ỹ]+){0,3})?"
+    r"(?:\s+KH[OÓ]A\b.*)?$")
+
+
+def split_flattened_title(title: str) -> tuple[str, str | None]:
+    """A heading that arrived run into the text around it: keep its capitals, cut the
+    preamble that follows ("... NĂM 2023 - 2024 Căn cứ Luật ...") and the authority
+    line it runs into; return (title, authority or None)."""
+    words = title.split()
+    caps = []
+    for w in words:
+        if any(c.islower() for c in w):
+            break
+        caps.append(w)
+    title = " ".join(caps) if caps else title
+    authority = None
+    m = _TRAILING_AUTHORITY.search(title)
+    if m and m.start() > 0:
+        authority = title[m.start("authority"):].strip()
+        authority = re.split(r"\s+KH[OÓ]A\b", authority)[0]
+        title = title[:m.start()].strip()
+    return title.strip(" -–,;:"), authority
+
+
+def is_head_authority(text: str) -> bool:
+    """"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "CHÁNH THANH TRA TỈNH X": a head who issues
+    in his own name, not a body."""
+    folded = " ".join(fold(text).split())
+    return bool(re.match(r"(?:chu tich|chanh|giam doc|bo truong|cuc truong|tong cuc truong|"
+                         r"truong ban|vien truong)\s", folded))
 
 
 def sentence_case(text: str) -> str:
     """ALL-CAPS title -> sentence case keeping acronyms and place names readable."""
     if not is_upper(text):
         return text[:1].upper() + text[1:]
-    words = text.lower().split(" ")
-    out = " ".join(words)
+    words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
+    out = " ".join(words)      # symbols ("98/NQ-CP") stay as printed
     out = agencies.restore_proper_names(out) if hasattr(agencies, "restore_proper_names") else out
     return out[:1].upper() + out[1:]
+
+
+def _inline_signer(text: str) -> tuple[str | None, str, str] | None:
+    """(marker, position, name) of a signature block run into one line, as text copied
+    from a web page arrives: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn A [PHỤ LỤC ...]"."""
+    tokens = text.split()
+    first = next((k for k, t in enumerate(tokens)
+                  if t[:1].isupper() and len(t) > 1 and t[1:].isalpha() and t[1:].islower()), None)
+    if not first:
+        return None
+    block = " ".join(tokens[:first])
+    if not is_upper(block) or not _split_position(block):
+        return None
+    names = []
+    for t in tokens[first:first + 5]:
+        if not (t[:1].isupper() and t[1:].isalpha() and (t[1:].islower() or len(t) == 1)):
+            break
+        names.append(t)
+    name = " ".join(names)
+    if len(names) < 2 or not _is_person_name(name):
+        return None
+    folded = " ".join(fold(block).split())
+    marks = [m.group(1) for m in re.finditer(r"(?:^|\s)(t/m|tm|kt|tl|tuq|q)\s*[./]", folded)]
+    marker = None
+    if marks:
+        marker = marks[-1].upper().replace("T/M", "TM") + "."
+    return marker, _split_position(block) or "", name
 
 
 def find_signer(lines: list[Line], start: int, end: int) -> tuple[Signer, Span] | None:
@@ -221,6 +388,10 @@ def find_signer(lines: list[Line], start: int, end: int) -> tuple[Signer, Span] 
         line = lines[i]
         text = line.text.strip(" *")
         folded = " ".join(fold(text).split())
+        inline = _inline_signer(text) if len(text) > 12 else None
+        if inline:
+            marker, position, name = inline
+            return Signer(name=name, position=canonical_position(position), marker=marker), _span(line)
         marker = None
         m = _SIGN_MARKER.match(folded)
         body = text
@@ -338,11 +509,19 @@ def header_agency_lines(lines: list[Line], stop: int) -> list[Line]:
             continue
         if line.col is not None and line.col > 0 and out:
             continue        # right-hand header cell: motto and place-date
-        if _NUMBER_LINE.match(folded) or _PLACE_DATE.search(folded) or not is_upper(text):
+        if out and (_number_line(folded) or _PLACE_DATE.search(folded) or folded.startswith("kinh gui")):
+            break           # the agency block is above the number and the date
+        if _number_line(folded) or _PLACE_DATE.search(folded) or not is_upper(text):
             continue
         if _AGENCY_HEAD.match(folded) or _SCOPE_ONLY.match(folded):
             out.append(line)
+        elif out and _CONTINUED.search(out[-1].text.strip(" *")) and out[-1].end <= line.start:
+            out.append(line)    # "SỞ TÀI NGUYÊN &" / "MÔI TRƯỜNG": a name wrapped in its cell
     return out
+
+
+# A header line that stops mid-name ("SỞ TÀI NGUYÊN &", "SỞ LAO ĐỘNG -", "... VÀ").
+_CONTINUED = re.compile(r"(?:&|\bVÀ|,|-|–)$")
 
 
 def issuer_from_header(agency_lines: list[Line]) -> tuple[str, Span] | None:
@@ -353,12 +532,16 @@ def issuer_from_header(agency_lines: list[Line]) -> tuple[str, Span] | None:
     names: list[str] = []
     for line in agency_lines:
         text = squash_spaces(line.text.strip(" *"))
-        if _SCOPE_ONLY.match(fold(text)) and names:
+        if names and (_SCOPE_ONLY.match(fold(text)) or _CONTINUED.search(names[-1])):
             names[-1] += " " + text
         else:
             names.append(text)
+    names = [re.sub(r"\s*&\s*", " VÀ ", n) for n in names]
     issuer = names[-1]
-    if len(names) > 1 and not _has_place(issuer):
+    if len(names) > 1 and fold(issuer).strip() == "van phong":
+        # "UBND TỈNH X" / "VĂN PHÒNG": the office of that body
+        issuer += " " + agencies.canonical_agency(names[-2])
+    elif len(names) > 1 and not _has_place(issuer):
         parent_scope = _scope_words(names[-2])
         if parent_scope:
             issuer += " " + parent_scope

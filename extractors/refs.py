@@ -27,7 +27,7 @@ SYMBOL_RE = re.compile(
     (?P<num>\d{{1,5}})
     (?:[ ]{{0,2}}/[ ]{{0,2}}(?P<year>(?:19|20)[ ]?\d[ ]?\d)(?![\d]))?
     [ ]{{0,2}}(?P<sep>[/–-])[ ]{{0,2}}
-    (?P<code>{_CODE_TOKEN}(?:[-–/]{_CODE_TOKEN}){{0,5}})
+    (?P<code>{_CODE_TOKEN}(?:(?:[-–/]|[ ]?[-–][ ]?(?=[A-ZĐ][A-Za-zĐđ&])){_CODE_TOKEN}){{0,5}})
     (?![\w])""",
     re.VERBOSE,
 )
@@ -64,21 +64,37 @@ def _split_glued(token: str) -> list[str]:
     return [token]
 
 
-def parse_symbol(match: re.Match[str]) -> Symbol | None:
-    """A Symbol from a SYMBOL_RE match, or None when its code is not a document code."""
-    code = match.group("code")
+def parse_symbol(match: re.Match[str], lenient: bool = False) -> Symbol | None:
+    """A Symbol from a SYMBOL_RE match, or None when its code is not a document code.
+
+    `lenient` is for places where the context already says a number follows ("Số:",
+    "Công văn số"): there a body's own registration code ("1899/SGDĐT-CTrTT",
+    "283/STTTT-VT") is accepted even when no table knows it."""
+    code = re.sub(r"\s+", "", match.group("code"))
     year_text = match.group("year")
     party = match.group("sep") in "-–" and "/" in code and not year_text
     tokens = [t for part in re.split(r"[-–/]", code) for t in _split_glued(part)]
     type_code = tokens[0] if tokens and type_for_code(tokens[0]) else None
     issuers = tuple(tokens[1:] if type_code else tokens)
-    if type_code is None and not any(issuer_for_code(t) for t in issuers):
+    known = type_code is not None or any(issuer_for_code(t) for t in issuers)
+    if not known and not (lenient and _looks_like_code(tokens)):
         return None
     if not party and len(tokens) == 1 and type_code and not year_text:
         return None  # "5/QĐ" alone is too weak to be a symbol
     year = int(year_text.replace(" ", "")) if year_text else None
     number = re.sub(r"\s+", "", match.group(0)).replace("–", "-")
     return Symbol(number, match.group("num"), year, type_code, issuers, party)
+
+
+def _looks_like_code(tokens: list[str]) -> bool:
+    """Registration codes are abbreviations: mostly capitals ("SGDĐT", "CTrTT", "VP")."""
+    if not tokens:
+        return False
+    for token in tokens:
+        letters = [c for c in token if c.isalpha()]
+        if len(letters) < 2 or sum(c.isupper() for c in letters) < len(letters) / 2 + 0.5:
+            return False
+    return True
 
 
 # ------------------------------------------------------------------ references
@@ -126,7 +142,9 @@ def find_references(text: str) -> list[Reference]:
         sym = SYMBOL_RE.match(text, after)
         word = folded[m.start("type"):m.end("type")]
         doc_type = type_name(text[m.start("type"):m.end("type")]) or _ABBREVIATED_TYPES.get(word)
-        if sym and (parsed := parse_symbol(sym)):
+        # After a type word a number is expected: a body's own registration code is
+        # accepted there ("Công văn số 283/STTTT-VT").
+        if sym and (parsed := parse_symbol(sym) or parse_symbol(sym, lenient=True)):
             refs.append(Reference(m.start(), sym.end(), doc_type or parsed.doc_type,
                                   parsed.number, parsed, m.start()))
             taken.append((m.start(), sym.end()))
@@ -142,9 +160,54 @@ def find_references(text: str) -> list[Reference]:
             continue
         refs.append(Reference(sym.start(), sym.end(), parsed.doc_type, parsed.number, parsed))
 
+    refs.extend(_named_laws(text, taken + [(r.start, r.end) for r in refs]))
     refs.sort(key=lambda r: r.start)
     _mark_list_continuations(text, refs)
     return refs
+
+
+# A law cited by its name and date, without a number: "Luật Tổ chức chính quyền địa
+# phương ngày 19 tháng 6 năm 2015", "Bộ luật Lao động ngày 20/11/2019". The name runs
+# to "ngày"; an amending law names the law it amends ("Luật sửa đổi, bổ sung một số
+# điều của Luật A và Luật B ngày ..."): the date is the amending law's, one citation.
+_NAMED_LAW = re.compile(r"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh|BỘ LUẬT|LUẬT|PHÁP LỆNH)(?=\s+\S)")
+_NAME_STOP = re.compile(r";|\.\s|\n\s*\n|\bsố\s*:?\s*\d|\bngày\b|\bnăm\s+\d{4}\b", re.IGNORECASE)
+
+
+_NOT_A_NAME = {"này", "nêu", "trên", "đó", "hiện", "các", "về", "và", "của", "được", "đã",
+               "là", "có", "thì", "mà", "khi", "để", "như"}
+
+
+def _named_laws(text: str, taken: list[tuple[int, int]]) -> list[Reference]:
+    from extractors.dates import find_dates
+
+    out: list[Reference] = []
+    covered_until = -1
+    for m in _NAMED_LAW.finditer(text):
+        if m.start() < covered_until or any(s <= m.start() < e for s, e in taken):
+            continue
+        window = text[m.end():m.end() + 220]
+        stop = _NAME_STOP.search(window)
+        if stop is None or not stop.group(0).lower().startswith("ngày"):
+            continue
+        name = window[:stop.start()].strip(" ,")
+        words = name.split()
+        if not 1 <= len(words) <= 25 or words[0].lower() in _NOT_A_NAME:
+            continue    # "Luật này ngày ...", "Luật nêu trên": not a name
+        at = m.end() + stop.start()
+        dates = [d for d in find_dates(text[at:at + 40]) if d.start <= 6]
+        if not dates:
+            continue
+        end = at + dates[0].end
+        if any(m.start() < s < end for s, _ in taken):
+            continue     # a numbered law ("Luật ... số 77/2015/QH13 ngày ...") is read by its symbol
+        doc_type = type_name(m.group("type"))
+        ref = Reference(m.start(), end, doc_type, None, None, m.start())
+        ref.extras["date"] = dates[0].iso
+        ref.extras["name"] = " ".join(words)
+        out.append(ref)
+        covered_until = end
+    return out
 
 
 _LIST_GLUE = re.compile(r"^\s*(?:,|;|và|va|hoặc|hoac)?\s*(?:các\s+)?$", re.I)

@@ -1,0 +1,203 @@
+"""Header fields on short documents written in the layouts real files arrive in:
+letters of a department under a provincial committee, headers copied from a web page
+with every line run together, signatures run into one line, heads who decide in
+their own name. One test per layout pattern."""
+from __future__ import annotations
+
+from extractors.document import read_documents
+from ingest.normalize import build_layout
+from ingest.text import read_text
+from vanban.models import DocumentRecord
+
+
+def doc_of(text: str) -> DocumentRecord:
+    return read_documents(build_layout(read_text(text.encode("utf-8"))))[0]
+
+
+# ------------------------------------------------------------------ letters of a department
+
+DEPARTMENT_LETTER = """UBND TỈNH ĐIỆN BIÊN
+**SỞ NỘI VỤ
+\\-------**
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+\\---------------**
+
+Số: 214/SNV-TCBC
+_V/v rà soát số lượng người làm việc năm 2024_
+
+_Điện Biên, ngày 06 tháng 3 năm 2024_
+
+**Kính gửi:** Các sở, ban, ngành tỉnh.
+
+Để có cơ sở tổng hợp, Sở Nội vụ đề nghị các cơ quan báo cáo số liệu trước ngày 20/3/2024./.
+
+**KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+
+
+
+Lò Văn Minh**
+"""
+
+
+def test_department_letter_with_its_own_registration_code():
+    doc = doc_of(DEPARTMENT_LETTER)
+    assert doc.number == "214/SNV-TCBC"            # a code no table lists, after "Số:"
+    assert doc.doc_type == "Công văn"              # no type heading, a "V/v" subject
+    assert doc.issuer == "Sở Nội vụ tỉnh Điện Biên"  # "SỞ ..." is not a number line
+    assert doc.title == "Rà soát số lượng người làm việc năm 2024"
+    assert doc.place == "Điện Biên" and doc.issued_date == "2024-03-06"
+    assert doc.signer.name == "Lò Văn Minh"
+
+
+def test_letter_with_a_code_that_reads_as_a_type_is_still_a_letter():
+    text = """TỔNG CỤC THUẾ
+CỤC THUẾ TỈNH HÀ GIANG
+
+Số: 88/CT-NVDTPC
+V/v hướng dẫn kê khai lệ phí trước bạ
+
+Hà Giang, ngày 2 tháng 4 năm 2021
+
+Kính gửi: Chi cục Thuế các huyện.
+"""
+    doc = doc_of(text)
+    assert doc.doc_type == "Công văn"              # "CT" here is the Cục Thuế, not Chỉ thị
+    assert doc.number == "88/CT-NVDTPC"
+    assert doc.issuer == "Cục Thuế tỉnh Hà Giang"
+
+
+def test_department_name_wrapped_in_its_cell():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH YÊN BÁI
+SỞ LAO ĐỘNG - THƯƠNG BINH &
+XÃ HỘI
+
+Số: 61/SLĐTBXH-VL
+V/v tuyển sinh đào tạo nghề
+
+Yên Bái, ngày 9 tháng 1 năm 2020
+"""
+    assert doc_of(text).issuer == "Sở Lao động - Thương binh và Xã hội tỉnh Yên Bái"
+
+
+def test_office_of_a_committee_and_the_signature_below_are_not_confused():
+    text = """UBND HUYỆN MỘC CHÂU
+VĂN PHÒNG
+
+Số: 35/VP-TH
+V/v lịch làm việc tuần
+
+Mộc Châu, ngày 15 tháng 5 năm 2022
+
+Văn phòng thông báo lịch làm việc của lãnh đạo huyện./.
+
+CHÁNH VĂN PHÒNG
+
+Hà Thị Lan
+"""
+    doc = doc_of(text)
+    assert doc.issuer == "Văn phòng Ủy ban nhân dân huyện Mộc Châu"
+    assert doc.signer.name == "Hà Thị Lan"
+
+
+def test_place_written_with_city_prefix_drops_it():
+    text = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HỒ CHÍ MINH
+
+Số: 7/TB-UBND
+
+Thành phố Hồ Chí Minh, ngày 4 tháng 1 năm 2023
+
+THÔNG BÁO
+Về lịch tiếp công dân tháng 01 năm 2023
+"""
+    doc = doc_of(text)
+    assert doc.place == "Hồ Chí Minh"
+    assert doc.issued_date == "2023-01-04"
+
+
+# ------------------------------------------------------------------ headers copied from a page
+
+FLATTENED = """HỘI ĐỒNG NHÂN DÂN TỈNH HẬU GIANG
+ -------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+ Độc lập - Tự do - Hạnh phúc
+ ---------------
+Số:
+ 09/2022/NQ-HĐND Hậu Giang, ngày 8 tháng 7 năm 2022 NGHỊ QUYẾT QUY ĐỊNH MỨC CHI HỖ TRỢ
+CÔNG TÁC HÒA GIẢI Ở CƠ SỞ TRÊN ĐỊA BÀN TỈNH HẬU GIANG HỘI ĐỒNG NHÂN DÂN TỈNH HẬU GIANG KHÓA X - KỲ HỌP THỨ 7 Căn cứ Luật Hòa giải ở cơ sở ngày 20 tháng 6 năm 2013;
+Căn cứ Nghị định số 15/2014/NĐ-CP ngày 27 tháng 02 năm 2014 của Chính phủ quy định chi tiết một số điều, kéo dài đến năm 2025;
+QUYẾT NGHỊ:
+Điều 1. Quy định mức chi hỗ trợ công tác hòa giải ở cơ sở.
+CHỦ TỊCH Trần Văn Huyến
+"""
+
+
+def test_flattened_header_gives_number_place_date_type_and_title():
+    doc = doc_of(FLATTENED)
+    assert doc.number == "09/2022/NQ-HĐND"         # "Số:" alone, the symbol on the next line
+    assert doc.place == "Hậu Giang"                  # not "/NQ-HĐND Hậu Giang"
+    assert doc.issued_date == "2022-07-08"
+    assert doc.doc_type == "Nghị quyết"              # the heading runs into the date line
+    # the capitals up to the authority line, the preamble cut off
+    assert doc.title == "Quy định mức chi hỗ trợ công tác hòa giải ở cơ sở trên địa bàn tỉnh Hậu Giang"
+    assert doc.issuer == "Hội đồng nhân dân tỉnh Hậu Giang"
+
+
+def test_signature_run_into_one_line():
+    assert doc_of(FLATTENED).signer.name == "Trần Văn Huyến"
+    text = FLATTENED.replace("CHỦ TỊCH Trần Văn Huyến",
+                             "TM. HỘI ĐỒNG NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Thị Hoa PHỤ LỤC I")
+    signer = doc_of(text).signer
+    assert (signer.name, signer.position, signer.marker) == ("Lê Thị Hoa", "Phó Chủ tịch", "KT.")
+
+
+def test_date_line_in_a_long_flattened_line_that_says_den_later():
+    text = """ỦY BAN NHÂN DÂN TỈNH TRÀ VINH
+ -------
+Số: 40/KH-UBND Trà Vinh, ngày 2 tháng 3 năm 2021 KẾ HOẠCH THỰC HIỆN CHƯƠNG TRÌNH GIẢM NGHÈO Căn cứ Quyết định số 12/QĐ-TTg ngày 5/1/2021 của Thủ tướng Chính phủ, định hướng đến năm 2025;
+"""
+    doc = doc_of(text)
+    assert (doc.place, doc.issued_date) == ("Trà Vinh", "2021-03-02")
+    assert doc.title == "Thực hiện chương trình giảm nghèo"
+
+
+# ------------------------------------------------------------------ authorities and titles
+
+def test_head_deciding_in_own_name_is_the_issuer():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH SÓC TRĂNG
+
+Số: 250/QĐ-CTUBND
+
+Sóc Trăng, ngày 11 tháng 2 năm 2022
+
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+"""
+    assert doc_of(text).issuer == "Chủ tịch Ủy ban nhân dân tỉnh Sóc Trăng"
+
+
+def test_title_in_capitals_may_open_like_a_sentence_and_stops_before_the_body():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH BẠC LIÊU
+
+Số: 17/KH-UBND
+
+Bạc Liêu, ngày 20 tháng 1 năm 2022
+
+KẾ HOẠCH
+TRIỂN KHAI THỰC HIỆN CHƯƠNG TRÌNH CHUYỂN ĐỔI SỐ NĂM 2022
+
+Chuyển đổi số là nhiệm vụ trọng tâm của các cấp, các ngành trong năm 2022.
+
+I. MỤC ĐÍCH, YÊU CẦU
+"""
+    assert doc_of(text).title == "Triển khai thực hiện chương trình chuyển đổi số năm 2022"

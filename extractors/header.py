@@ -13,7 +13,7 @@ from functools import cache
 
 from extractors import agencies
 from extractors.dates import parse_date
-from extractors.doctypes import type_name, type_word_pattern
+from extractors.doctypes import doc_types, type_name, type_word_pattern
 from extractors.lines import Line, is_upper
 from extractors.refs import SYMBOL_RE, Symbol, parse_symbol
 from vanban.datafiles import read_csv
@@ -140,6 +140,14 @@ def _inline_heading(line: Line) -> tuple[str, str] | None:
     return type_name(after[lead + m.start("type"):lead + m.end("type")]) or "", rest
 
 
+@cache
+def _glued_heading_re() -> re.Pattern[str]:
+    """A type heading in capitals glued to a title that starts with a capital word."""
+    names = sorted({t.name.upper() for t in doc_types()}, key=len, reverse=True)
+    return re.compile(r"^\W*(?P<type>" + "|".join(map(re.escape, names)) +
+                      r")(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+
+
 def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str] | None:
     """(line index, type, rest of the line) of the first type heading ("KẾ HOẠCH")."""
     for i, line in enumerate(lines[:limit]):
@@ -147,6 +155,9 @@ def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str
         if inline and inline[0]:
             return i, inline[0], inline[1]
         text = line.text.strip()
+        glued = _glued_heading_re().match(text)
+        if glued:      # "KẾ HOẠCHCải cách ..." (the markup that separated them was dropped)
+            return i, type_name(glued.group("type")) or "", text[glued.end():].strip(" *:")
         if not is_upper(text.split("**")[0]) and not text.isupper():
             continue
         m = _type_heading_re().match(line.folded)

@@ -86,11 +86,18 @@ def should_join(prev: str, nxt: str) -> bool:
     return True
 
 
+_CUT_TOKEN = re.compile(r"^\s*[\dIVXLC][\w/.-]{0,9}\s+(?P<next>\w)")
+
+
 def continues_paragraph(prev: str, nxt: str) -> bool:
     """Does a paragraph that follows a blank line or page break continue the previous?"""
     a = prev.rstrip()
-    return bool(a) and _starts_lower(nxt) and not _starts_new(nxt) \
-        and not _TERMINAL.search(a) and not _is_upper(a)
+    if not a or _starts_new(nxt) or _TERMINAL.search(a) or _is_upper(a):
+        return False
+    # "... Trung ương Đảng khóa" + "XII và việc ...": a numeral or symbol cut off its
+    # phrase by a page break, the sentence going on in lower case.
+    cut = _CUT_TOKEN.match(nxt)
+    return _starts_lower(nxt) or bool(cut and cut.group("next").islower())
 
 
 @dataclass

@@ -46,6 +46,10 @@ _OPENER = re.compile(
 )
 
 
+# The national motto closes its line; the place-and-date line often follows unspaced.
+_MOTTO_END = re.compile(r"H[ạa]nh\s+ph[úu]c[\s*_]*$", re.IGNORECASE)
+
+
 def _starts_new(line: str) -> bool:
     return bool(_NUMBERED.match(line) or _OPENER.match(line))
 
@@ -67,7 +71,7 @@ def _is_upper(line: str) -> bool:
 def should_join(prev: str, nxt: str) -> bool:
     """Is the break between two consecutive lines an artefact of layout?"""
     a, b = prev.strip(), nxt.strip()
-    if not a or not b or _starts_new(b):
+    if not a or not b or _starts_new(b) or _MOTTO_END.search(a):
         return False
     if _TERMINAL.search(a):
         # "...thuộc UBND tỉnh;\nphòng, ban ..." continues; a new sentence does not.
@@ -86,13 +90,14 @@ def should_join(prev: str, nxt: str) -> bool:
     return True
 
 
-_CUT_TOKEN = re.compile(r"^\s*[\dIVXLC][\w/.-]{0,9}\s+(?P<next>\w)")
+# A number or symbol ("61/2018/NĐ-CP") or a Roman numeral ("XII"), then a word.
+_CUT_TOKEN = re.compile(r"^\s*(?:\d[\w/.-]{0,19}|[IVXLC]+)\s+(?P<next>\w)")
 
 
 def continues_paragraph(prev: str, nxt: str) -> bool:
     """Does a paragraph that follows a blank line or page break continue the previous?"""
     a = prev.rstrip()
-    if not a or _starts_new(nxt) or _TERMINAL.search(a) or _is_upper(a):
+    if not a or _starts_new(nxt) or _TERMINAL.search(a) or _is_upper(a) or _MOTTO_END.search(a):
         return False
     # "... Trung ương Đảng khóa" + "XII và việc ...": a numeral or symbol cut off its
     # phrase by a page break, the sentence going on in lower case.

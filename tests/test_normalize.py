@@ -48,6 +48,7 @@ def test_fold_keeps_offsets_and_folds_d():
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", False),
     ("4. Trung tâm Truyền thông tỉnh", "Tăng cường thông tin", False),
     ("Nơi nhận:", "- Bộ Nội vụ (b/c);", False),
+    ("Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 03 tháng 02 năm 2023", False),
 ])
 def test_line_joining(prev, nxt, joined):
     assert should_join(prev, nxt) is joined
@@ -59,6 +60,8 @@ def test_line_joining(prev, nxt, joined):
     ("hoàn thành nhiệm vụ.", "được biết", False),
     ("I. MỤC ĐÍCH", "yêu cầu", False),
     ("cho các thành viên", "Ủy ban nhân dân tỉnh giao", False),
+    ("a) Kiểm tra qua báo cáo", "Các cơ quan, đơn vị tuân thủ", False),  # a word, not a numeral
+    ("theo Nghị định số", "61/2018/NĐ-CP ngày 23/4/2018", True),
 ])
 def test_paragraph_cut_by_a_break(prev, nxt, joined):
     assert continues_paragraph(prev, nxt) is joined

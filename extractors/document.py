@@ -15,7 +15,7 @@ from extractors import agencies, header as hdr
 from extractors.citations import Scope, extract_citations
 from extractors.dates import find_dates
 from extractors.doctypes import type_name, type_word_pattern
-from extractors.lines import Line, is_upper, layout_lines
+from extractors.lines import Line, layout_lines
 from extractors.refs import SYMBOL_RE, parse_symbol
 from extractors.scores import extract_scores
 from extractors.tasks import extract_tasks
@@ -161,6 +161,8 @@ def _scope_of(h: hdr.Header, text: str) -> Scope:
     """The province (and city/district) a document belongs to."""
     province = None
     locality = None
+    if h.issuer and agencies.agency_key(h.issuer).endswith("@central"):
+        return Scope(province=None, locality=None)     # signed in Hà Nội, rules the country
     if h.issuer:
         province = geo.province_in(h.issuer)
         locality = geo.locality_in(h.issuer)

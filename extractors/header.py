@@ -356,13 +356,26 @@ def is_head_authority(text: str) -> bool:
                          r"truong ban|vien truong)\s", folded))
 
 
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"[aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]{1,3}"
+    r"(?:ng|nh|ch|[cmnpt])?")
+
+
+def _keeps_capitals(word: str) -> bool:
+    """Symbols ("98/NQ-CP") and acronyms ("UBND", "PAR", "(CCHC)") keep their capitals:
+    a word that is not one Vietnamese syllable is not an ordinary word."""
+    core = word.strip("()[],.;:\"'“”-–")
+    return bool(core) and (any(c.isdigit() for c in core)
+                           or not all(_SYLLABLE.fullmatch(p) for p in core.lower().split("-")))
+
+
 def sentence_case(text: str) -> str:
     """ALL-CAPS title -> sentence case keeping acronyms and place names readable."""
     if not is_upper(text):
         return text[:1].upper() + text[1:]
-    words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
-    out = " ".join(words)      # symbols ("98/NQ-CP") stay as printed
-    out = agencies.restore_proper_names(out) if hasattr(agencies, "restore_proper_names") else out
+    out = " ".join(w if _keeps_capitals(w) else w.lower() for w in text.split(" "))
+    out = agencies.restore_proper_names(out)
     return out[:1].upper() + out[1:]
 
 

@@ -4,7 +4,10 @@ with every line run together, signatures run into one line, heads who decide in
 their own name. One test per layout pattern."""
 from __future__ import annotations
 
+import pytest
+
 from extractors.document import read_documents
+from extractors.header import sentence_case
 from ingest.normalize import build_layout
 from ingest.text import read_text
 from vanban.models import DocumentRecord
@@ -201,3 +204,42 @@ Chuyển đổi số là nhiệm vụ trọng tâm của các cấp, các ngành
 I. MỤC ĐÍCH, YÊU CẦU
 """
     assert doc_of(text).title == "Triển khai thực hiện chương trình chuyển đổi số năm 2022"
+
+
+@pytest.mark.parametrize("caps, readable", [
+    ("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH (CCHC) TỈNH QUẢNG NINH NĂM 2023",
+     "Kế hoạch cải cách hành chính (CCHC) tỉnh Quảng Ninh năm 2023"),
+    ("NÂNG CAO CHỈ SỐ PAR INDEX CỦA UBND TỈNH THEO NGHỊ QUYẾT 76/NQ-CP",
+     "Nâng cao chỉ số PAR INDEX của UBND tỉnh theo nghị quyết 76/NQ-CP"),
+    ("TĂNG CƯỜNG QUẢN LÝ CỦA SỞ Y TẾ VÀ SỞ XÂY DỰNG", "Tăng cường quản lý của Sở Y tế và Sở Xây dựng"),
+    ("Kiểm tra công tác năm 2023", "Kiểm tra công tác năm 2023"),     # not in capitals: kept
+])
+def test_title_in_capitals_reads_in_sentence_case(caps, readable):
+    assert sentence_case(caps) == readable
+
+
+CENTRAL_RESOLUTION = """CHÍNH PHỦ
+Số: 12/NQ-CP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 03 tháng 02 năm 2023
+
+NGHỊ QUYẾT
+Về việc thí điểm một số cơ chế đặc thù
+
+CHÍNH PHỦ
+
+Xét Tờ trình số 45/TTr-UBND ngày 10 tháng 01 năm 2023 của Ủy ban nhân dân tỉnh,
+
+QUYẾT NGHỊ:
+
+Điều 1. Đồng ý chủ trương thí điểm.
+"""
+
+
+def test_central_document_signed_in_hanoi_does_not_belong_to_hanoi():
+    doc = doc_of(CENTRAL_RESOLUTION)
+    # the date line follows the motto with no blank line between them
+    assert (doc.place, doc.issued_date) == ("Hà Nội", "2023-02-03")
+    assert doc.province is None
+    assert [c.issuer for c in doc.citations] == ["Ủy ban nhân dân tỉnh"]

@@ -21,7 +21,7 @@ from vanban.text import fold
 
 # ------------------------------------------------------------------ symbols
 
-_CODE_TOKEN = r"[A-ZĐ][A-Za-zĐđ&]{0,11}\d{0,2}"
+_CODE_TOKEN = r"[A-ZĐÑ][A-Za-zĐđÑ&]{0,11}\d{0,2}"     # Ñ: OCR's N or Đ, repaired below
 SYMBOL_RE = re.compile(
     rf"""(?<![\d/.,–-])
     (?P<num>\d{{1,5}})
@@ -64,13 +64,37 @@ def _split_glued(token: str) -> list[str]:
     return [token]
 
 
+# What OCR reads for a letter of a code: "Ñ" for N or Đ, "0" for O, "1" or "l" for I.
+_LOOKALIKES = {"Ñ": ("N", "Đ"), "0": ("O",), "1": ("I",), "l": ("I",)}
+
+
+def _is_code(token: str) -> bool:
+    return bool(type_for_code(token)) or is_known_code(token)
+
+
+def _repair_code(token: str) -> str:
+    """An unknown code read back into the closed set of codes by undoing one OCR slip:
+    a look-alike letter ("ÑQ" -> "NQ") or a doubled "Đ" ("QĐĐ" -> "QĐ"; other letters
+    repeat in real codes: "TTT", "TTTT"). Unchanged when no repair gives a known code."""
+    if _is_code(token):
+        return token
+    for k, c in enumerate(token):
+        if k and c == token[k - 1] == "Đ" and _is_code(token[:k] + token[k + 1:]):
+            return token[:k] + token[k + 1:]
+        for alternative in _LOOKALIKES.get(c, ()):
+            if _is_code(candidate := token[:k] + alternative + token[k + 1:]):
+                return candidate
+    return token
+
+
 def parse_symbol(match: re.Match[str], lenient: bool = False) -> Symbol | None:
     """A Symbol from a SYMBOL_RE match, or None when its code is not a document code.
 
     `lenient` is for places where the context already says a number follows ("Số:",
     "Công văn số"): there a body's own registration code ("1899/SGDĐT-CTrTT",
     "283/STTTT-VT") is accepted even when no table knows it."""
-    code = re.sub(r"\s+", "", match.group("code"))
+    code = re.sub(r"[^-–/\s]+", lambda m: _repair_code(m.group()), match.group("code"))
+    code = re.sub(r"\s+", "", code)
     year_text = match.group("year")
     party = match.group("sep") in "-–" and "/" in code and not year_text
     tokens = [t for part in re.split(r"[-–/]", code) for t in _split_glued(part)]
@@ -82,7 +106,7 @@ def parse_symbol(match: re.Match[str], lenient: bool = False) -> Symbol | None:
     if not party and len(tokens) == 1 and type_code and not year_text:
         return None  # "5/QĐ" alone is too weak to be a symbol
     year = int(year_text.replace(" ", "")) if year_text else None
-    number = re.sub(r"\s+", "", match.group(0)).replace("–", "-")
+    number = re.sub(r"\s+", "", match.string[match.start():match.start("code")] + code).replace("–", "-")
     return Symbol(number, match.group("num"), year, type_code, issuers, party)
 
 

@@ -9,6 +9,7 @@ from extractors.document import read_documents
 from ingest.normalize import build_layout
 from ingest.text import read_text
 from vanban.models import Citation
+from vanban.text import canonical
 
 
 def cites(text: str, province: str | None = "Gia Lai") -> list[Citation]:
@@ -63,6 +64,20 @@ def test_symbol_with_spaces_around_its_hyphen():
                          "Nghị định số 15/2021/NĐ -CP ngày 3/3/2021 của Chính phủ."))
     assert ("Tờ trình", "52/TTr-SNN") in found
     assert found[("Nghị định", "15/2021/NĐ-CP")].issuer == "Chính phủ"
+
+
+def test_codes_damaged_by_ocr_are_read_back_into_known_codes():
+    # "Ð" (eth) becomes "Đ" when the text is stored (canonical); "Ñ" and "ĐĐ" are repaired
+    found = by_key(cites(canonical("thực hiện Nghị quyết số 05- ÑQ/TU của Ban Thường vụ Tỉnh ủy; "
+                                   "Căn cứ Quyết định số 362/QĐĐ-BNV ngày 06/5/2022 của Bộ Nội vụ; "
+                                   "Căn cứ Nghị định số 61/2018/NÐ-CP ngày 23/4/2018.")))
+    assert set(found) == {("Nghị quyết", "05-NQ/TU"), ("Quyết định", "362/QĐ-BNV"),
+                          ("Nghị định", "61/2018/NĐ-CP")}
+
+
+def test_repeated_letters_of_a_real_code_are_not_repaired():
+    found = by_key(cites("Căn cứ Quyết định số 11/QĐ-TTT ngày 29/01/2021 của Thanh tra tỉnh."))
+    assert list(found) == [("Quyết định", "11/QĐ-TTT")]
 
 
 # ------------------------------------------------------------------ the legal-basis block

@@ -1,7 +1,7 @@
 """Vietnamese text primitives shared by every stage.
 
 - `canonical` puts text in the one form vanban stores: NFC, one tone placement
-  ("Uỷ" -> "Ủy", "hoà" -> "hòa"), one dash, plain spaces.
+  ("Uỷ" -> "Ủy", "hoà" -> "hòa"), one dash, plain spaces, "Đ" for its look-alike "Ð".
 - `fold` is the search/matching key: no diacritics, đ -> d, lower case.
 - `MappedText` applies edits while remembering where each character came from, so an
   extraction on normalised text can point back into the source.
@@ -41,12 +41,14 @@ _TONE_RE = re.compile(
     r"(?<![qQ])(?:" + "|".join(map(re.escape, _TONE_MOVES)) + r")(?![^\W\d_])"
 )
 
-# Dashes and hyphens that mean "-", spaces that mean " ", characters that mean nothing.
+# Dashes and hyphens that mean "-", spaces that mean " ", characters that mean nothing;
+# the Icelandic eth ("Ð", "ð") stands for Vietnamese "Đ"/"đ" in mis-converted fonts and OCR.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _CHAR_TABLE = str.maketrans(
-    {**{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}, "\ufffe": "-"}
+    {**{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}, "\ufffe": "-",
+     "\u00d0": "Đ", "\u00f0": "đ"}
 )
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 

@@ -142,10 +142,21 @@ def _inline_heading(line: Line) -> tuple[str, str] | None:
 
 @cache
 def _glued_heading_re() -> re.Pattern[str]:
-    """A type heading in capitals glued to a title that starts with a capital word."""
+    """A type heading in capitals glued to a title that starts with a capital word,
+    maybe through one stray character (OCR reads a rule or markup as "G", "|")."""
     names = sorted({t.name.upper() for t in doc_types()}, key=len, reverse=True)
     return re.compile(r"^\W*(?P<type>" + "|".join(map(re.escape, names)) +
-                      r")(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+                      r")(?:[^\w\s]|[A-ZĐ](?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]))?(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+
+
+_NOT_A_TITLE = re.compile(r"(?:nay|so|cua|da|duoc|se)\b")
+
+
+def _opens_lower_title(rest: str) -> bool:
+    """A title set in lower case under its heading, not a sentence about a document
+    ("KẾ HOẠCH này ...", "QUYẾT ĐỊNH số ...")."""
+    rest = rest.strip(" *:")
+    return len(rest.split()) >= 3 and rest[:1].islower() and not _NOT_A_TITLE.match(fold(rest))
 
 
 def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str] | None:
@@ -158,9 +169,14 @@ def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str
         glued = _glued_heading_re().match(text)
         if glued:      # "KẾ HOẠCHCải cách ..." (the markup that separated them was dropped)
             return i, type_name(glued.group("type")) or "", text[glued.end():].strip(" *:")
+        m = _type_heading_re().match(line.folded)
+        if m and is_upper(line.text[:m.end()]) and _opens_lower_title(line.text[m.end():]):
+            # "CHƯƠNG TRÌNH HÀNH ĐỘNG tiếp tục thực hiện ...": a heading and the title
+            # under it read as one paragraph (OCR, or a page that lost its line breaks)
+            return i, type_name(line.text[m.start("type"):m.end("type")]) or "", \
+                line.text[m.end():].strip(" *:")
         if not is_upper(text.split("**")[0]) and not text.isupper():
             continue
-        m = _type_heading_re().match(line.folded)
         if not m:
             continue
         rest = line.text[m.end():].strip(" *:")

@@ -94,9 +94,16 @@ def should_join(prev: str, nxt: str) -> bool:
 _CUT_TOKEN = re.compile(r"^\s*(?:\d[\w/.-]{0,19}|[IVXLC]+)\s+(?P<next>\w)")
 
 
+# A symbol cut at its hyphen or slash by a page break: "Công văn số 1971-" + "CV/TU, ...".
+_SYMBOL_HEAD = re.compile(r"\d\s?[-/]$")
+_SYMBOL_TAIL = re.compile(r"^\s*[A-ZĐ][A-Za-zĐđ&]{0,9}[-/][A-ZĐ][\w&/-]*[,;.]?(?:\s|$)")
+
+
 def continues_paragraph(prev: str, nxt: str) -> bool:
     """Does a paragraph that follows a blank line or page break continue the previous?"""
     a = prev.rstrip()
+    if _SYMBOL_HEAD.search(a) and _SYMBOL_TAIL.match(nxt):
+        return True
     if not a or _starts_new(nxt) or _TERMINAL.search(a) or _is_upper(a) or _MOTTO_END.search(a):
         return False
     # "... Trung ương Đảng khóa" + "XII và việc ...": a numeral or symbol cut off its

@@ -243,3 +243,23 @@ def test_central_document_signed_in_hanoi_does_not_belong_to_hanoi():
     assert (doc.place, doc.issued_date) == ("Hà Nội", "2023-02-03")
     assert doc.province is None
     assert [c.issuer for c in doc.citations] == ["Ủy ban nhân dân tỉnh"]
+
+
+def test_heading_and_lower_case_title_read_as_one_paragraph():
+    doc = doc_of("TỈNH ỦY KHÁNH HÒA\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG tiếp tục thực hiện Nghị quyết "
+                 "Trung ương 5 (khóa X) về cải cách hành chính\n\nI. QUAN ĐIỂM\n\n"
+                 "Quyết định này có hiệu lực.")
+    assert (doc.doc_type, doc.title) == (
+        "Chương trình hành động",
+        "Tiếp tục thực hiện Nghị quyết Trung ương 5 (khóa X) về cải cách hành chính")
+
+
+def test_a_sentence_about_a_document_in_capitals_is_not_a_heading():
+    doc = doc_of("Điều 2.\n\nKẾ HOẠCH này có hiệu lực kể từ ngày ký.\n\nQUYẾT ĐỊNH số 5 được bãi bỏ.")
+    assert doc.doc_type is None
+
+
+def test_heading_glued_to_its_title_through_a_stray_ocr_character():
+    doc = doc_of("THANH TRA TỈNH\n\nKẾ HOẠCHGCải cách hành chính năm 2021 của Thanh tra tỉnh\n\n"
+                 "I. MỤC TIÊU")
+    assert (doc.doc_type, doc.title) == ("Kế hoạch", "Cải cách hành chính năm 2021 của Thanh tra tỉnh")

@@ -62,6 +62,8 @@ def test_line_joining(prev, nxt, joined):
     ("cho các thành viên", "Ủy ban nhân dân tỉnh giao", False),
     ("a) Kiểm tra qua báo cáo", "Các cơ quan, đơn vị tuân thủ", False),  # a word, not a numeral
     ("theo Nghị định số", "61/2018/NĐ-CP ngày 23/4/2018", True),
+    ("quy định tại Công văn số 1971-", "CV/TU, ngày 31/12/2021 của Ban Thường vụ", True),
+    ("đạt 2022/", "Tỉnh ủy giao", False),
 ])
 def test_paragraph_cut_by_a_break(prev, nxt, joined):
     assert continues_paragraph(prev, nxt) is joined

@@ -597,8 +597,9 @@ def canonical_agency(name: str) -> str:
     """One spelling per agency: abbreviations expanded, typos repaired, NFC and new tone
     placement, sentence case with proper names kept: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"
     and "ủy ban nhân dân tỉnh quảng ninh" -> "Ủy ban nhân dân tỉnh Quảng Ninh", "SNV" ->
-    "Sở Nội vụ", "Các sở, ban ngành" -> "Các sở, ban, ngành"."""
-    text = squash_spaces(canonical(name)).strip(_EDGE)
+    "Sở Nội vụ", "Các sở, ban ngành" -> "Các sở, ban, ngành", "&" -> "và"."""
+    # "Sở Kế hoạch & Đầu tư": a spaced ampersand is the word "và" ("KH&ĐT" is a code)
+    text = squash_spaces(canonical(name)).strip(_EDGE).replace(" & ", " và ")
     if not text:
         return text
     if text in _short_forms():

@@ -176,6 +176,8 @@ def test_expand_leaves_ordinary_text_alone(text):
     ("các Sở ban ngành", "Các sở, ban, ngành"),
     ("- Sở Tài chính;", "Sở Tài chính"),
     ("Ban Cán sự đảng UBND tỉnh", "Ban cán sự đảng Ủy ban nhân dân tỉnh"),
+    ("SỞ KẾ HOẠCH & ĐẦU TƯ", "Sở Kế hoạch và Đầu tư"),
+    ("Sở Văn hóa, Thể thao & Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
 ])
 def test_canonical_agency(written, name):
     assert canonical_agency(written) == name

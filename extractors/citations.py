@@ -29,9 +29,14 @@ _SUBJECT_LEAD = re.compile(r"\s*[,(]?\s*(?:ve viec|ve|v/v|quy dinh|huong dan|ban
 _DRAFT = re.compile(r"(?:du thao|xay dung|soan thao|trinh ban hanh)\s*$")
 _SELF_APPENDIX = re.compile(r"(?:ban hanh\s+)?kem theo\s*$")
 _AMEND = re.compile(r"(?:^|\.\s|;\s)(?:sua doi|bo sung|bai bo|thay the|dinh chinh)|nay thay the\s*$")
+# "Thực hiện", "triển khai" (maybe "kịp thời", "có hiệu quả", "nghiêm túc") right before
+# the reference; a bare "theo" ("according to") only mentions it.
 _IMPLEMENT = re.compile(
     r"(?:thuc hien|trien khai|cu the hoa|quan triet|hoan thanh muc tieu theo|theo tinh than|"
-    r"de thuc hien|to chuc thuc hien|thi hanh|theo)\s*$")
+    r"thi hanh)(?:\s+(?:kip thoi|co hieu qua|hieu qua|nghiem tuc|day du|dong bo|quyet liet|"
+    r"tot|ngay|sau rong))*\s*$")
+_BY = re.compile(r"\btheo\s*$")
+_IMPLEMENTING_ITEM = re.compile(r"(?:thuc hien|trien khai|to chuc trien khai|to chuc thuc hien)\b")
 _LOOSE_THEO = re.compile(r"(?:quy dinh tai|quy dinh cua|theo quy dinh|huong dan tai|tai)\s*$")
 _NESTING = re.compile(r"\b(?:ve|ve viec|sua doi|bo sung|thuc hien|trien khai|thay the|huong dan)\b")
 _LIST_GLUE = re.compile(r"^[\s,;]*(?:va|hoac|cung)?[\s,]*(?:cac\s+)?$")
@@ -77,9 +82,16 @@ def extract_citations(text: str, start: int, end: int, *, own_numbers: set[str],
             if i + 1 < len(refs) else end
         mentions.append(_read_tail(text, folded, ref, limit))
     _share_list_attributes(folded, mentions)
+    item: _Mention | None = None      # the last reference that is not inside another's subject
     for i, mention in enumerate(mentions):
         mention.nested = i > 0 and _is_nested(folded, mentions[i - 1], mention)
         mention.relation = _relation(folded, mention, start, text)
+        if mention.nested:
+            continue
+        if item is not None and mention.relation is Relation.THAM_CHIEU \
+                and _continues_list(folded, mentions[i - 1], mention):
+            mention.relation = item.relation
+        item = mention
     return _merge(text, mentions, scope, page_at)
 
 
@@ -175,9 +187,17 @@ def _share_list_attributes(folded: str, mentions: list[_Mention]) -> None:
 def _is_nested(folded: str, previous: _Mention, mention: _Mention) -> bool:
     """Inside the previous reference's subject ("... về thực hiện Kết luận số 28")?"""
     between = folded[previous.ref.end:mention.ref.start]
-    if previous.nested and _LIST_GLUE.match(folded[previous.end:mention.ref.start]):
+    glue = folded[previous.end:mention.ref.start]
+    if previous.nested and _LIST_GLUE.match(glue) and ";" not in glue:   # ";" closes the subject
         return True
     return bool(_NESTING.search(between)) and not re.search(r"[;.]\s|[;.]$|\n", between)
+
+
+def _continues_list(folded: str, previous: _Mention, mention: _Mention) -> bool:
+    """The next item of a list of references in one sentence ("Thực hiện Nghị quyết A
+    ...; Chương trình B ...; Quyết định C ..."): it shares the list's relation."""
+    at = mention.ref.type_start if mention.ref.type_start is not None else mention.ref.start
+    return mention.ref.start >= previous.end and bool(_LIST_GLUE.match(folded[previous.end:at]))
 
 
 def _clause_start(folded: str, at: int, floor: int) -> int:
@@ -255,6 +275,8 @@ def _relation(folded: str, mention: _Mention, floor: int, text: str | None = Non
         return Relation.THAM_CHIEU
     if _IMPLEMENT.search(before[-40:]) or _IMPLEMENT.search(paragraph_head[:30].split(",")[0] + " "):
         return Relation.THUC_HIEN
+    if _BY.search(before[-20:]) and _IMPLEMENTING_ITEM.match(paragraph_head):
+        return Relation.THUC_HIEN      # "- Triển khai công tác kiểm tra ... theo Kế hoạch số 105"
     return Relation.THAM_CHIEU
 
 

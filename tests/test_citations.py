@@ -109,3 +109,31 @@ def test_legal_basis_run_into_a_flattened_heading():
     found = by_key(read_documents(build_layout(read_text(text.encode("utf-8"))))[0].citations)
     assert found[("Nghị định", "61/2018/NĐ-CP")].relation.value == "can_cu"
     assert found[("Nghị định", "107/2021/NĐ-CP")].relation.value == "can_cu"
+
+
+# ------------------------------------------------------------------ relations
+
+def relations(text: str) -> dict[str | None, str]:
+    return {c.number: c.relation.value for c in cites(text)}
+
+
+def test_implementing_verb_may_carry_an_adverb():
+    assert relations("- Triển khai kịp thời Quyết định số 174/QĐ-UBND ngày 18/01/2022; "
+                     "thực hiện nghiêm túc Chỉ thị số 26/CT-TTg ngày 5/9/2016.") == {
+        "174/QĐ-UBND": "thuc_hien", "26/CT-TTg": "thuc_hien"}
+
+
+def test_according_to_is_a_mention_unless_the_item_implements():
+    assert relations("- Rà soát, sắp xếp tổ chức bộ máy theo Nghị định số 107/2020/NĐ-CP.") == {
+        "107/2020/NĐ-CP": "tham_chieu"}
+    assert relations("- Triển khai công tác kiểm tra trên địa bàn tỉnh theo Kế hoạch số "
+                     "105/KH-UBND ngày 20/4/2022.") == {"105/KH-UBND": "thuc_hien"}
+
+
+def test_items_of_a_list_share_its_relation_and_a_subject_ends_at_the_semicolon():
+    text = ("- Hoàn thành mục tiêu theo Nghị quyết số 05-NQ/TU ngày 09/4/2021 của Ban Chấp hành "
+            "Đảng bộ tỉnh về cải cách hành chính; Chương trình hành động số 131/CTr-UBND ngày "
+            "02/7/2021 của UBND tỉnh về triển khai thực hiện Nghị quyết số 05-NQ/TU; "
+            "Quyết định số 3322/QĐ-UBND ngày 01/10/2021 của UBND tỉnh.")
+    assert relations(text) == {"05-NQ/TU": "thuc_hien", "131/CTr-UBND": "thuc_hien",
+                               "3322/QĐ-UBND": "thuc_hien"}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from extractors import agencies
 from extractors.dates import find_dates
 from extractors.doctypes import issuer_for_code, type_word_pattern
-from extractors.refs import Reference, find_references
+from extractors.refs import Reference, Symbol, find_references
 from vanban.models import Citation, Relation, Span
 from vanban.text import fold, squash_spaces
 
@@ -291,9 +291,15 @@ _SOLE_ISSUER = {"Luật": "Quốc hội", "Bộ luật": "Quốc hội", "Hiến
 def resolve_issuer(mention: _Mention, scope: Scope) -> str | None:
     if mention.issuer:
         return scoped_issuer(mention.issuer, scope)
-    symbol = mention.ref.symbol
+    return issuer_by_number(mention.ref.symbol, mention.ref.doc_type, scope)
+
+
+def issuer_by_number(symbol: Symbol | None, doc_type: str | None, scope: Scope) -> str | None:
+    """The body a document's number or type names when no text says who issued it:
+    "04/VBHN-BYT" is the Ministry of Health's, "152-KH/TU" the citing province's Party
+    committee, a law the National Assembly's. None when the number does not tell."""
     if symbol is None:
-        return _SOLE_ISSUER.get(mention.ref.doc_type or "")
+        return _SOLE_ISSUER.get(doc_type or "")
     for code in symbol.issuer_codes:
         found = issuer_for_code(code)
         if found is None:
@@ -305,7 +311,7 @@ def resolve_issuer(mention: _Mention, scope: Scope) -> str | None:
         if found.level == "party_province" and scope.province:
             return agencies.scope(found.issuer, scope.province)
         return None
-    return None
+    return _SOLE_ISSUER.get(doc_type or "")
 
 
 def scoped_issuer(phrase: str, scope: Scope) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors import agencies, header as hdr
-from extractors.citations import Scope, extract_citations
+from extractors.citations import Scope, extract_citations, issuer_by_number
 from extractors.dates import find_dates
 from extractors.doctypes import type_name, type_word_pattern
 from extractors.lines import Line, layout_lines
@@ -225,6 +225,8 @@ def read_documents(layout: Layout) -> list[DocumentRecord]:
         scope = _scope_of(h, body_text if k == 0 else layout.text)
         if h.issuer:
             h.issuer = agencies.scope(h.issuer, scope.province, scope.locality)
+        else:       # no header block, no signature: what the number or type says
+            h.issuer = issuer_by_number(h.symbol, h.doc_type, scope)
         own = {re.sub(r"\s+", "", fold(x.number)) for x in headers[k:k + 1] if x.number}
         citations = extract_citations(layout.text, start, end, own_numbers=own, scope=scope,
                                       page_at=layout.page_at)

@@ -263,3 +263,16 @@ def test_heading_glued_to_its_title_through_a_stray_ocr_character():
     doc = doc_of("THANH TRA TỈNH\n\nKẾ HOẠCHGCải cách hành chính năm 2021 của Thanh tra tỉnh\n\n"
                  "I. MỤC TIÊU")
     assert (doc.doc_type, doc.title) == ("Kế hoạch", "Cải cách hành chính năm 2021 của Thanh tra tỉnh")
+
+
+def test_without_an_issuer_block_the_number_names_the_body():
+    doc = doc_of("CÔNG BÁO/Số 329/Ngày 01-4-2020\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                 "Độc lập - Tự do - Hạnh phúc\n\nTHÔNG TƯ\nHướng dẫn quản lý lao động\n\n"
+                 "Điều 1. Phạm vi điều chỉnh\n\nThông tư này hướng dẫn quản lý lao động.\n\n"
+                 "Số: 09/2026/TT-BNV\n")
+    assert (doc.number, doc.issuer) == ("09/2026/TT-BNV", "Bộ Nội vụ")
+
+
+def test_a_local_number_without_a_known_province_names_no_body():
+    doc = doc_of("KẾ HOẠCH\nCải cách hành chính năm 2023\n\nI. MỤC ĐÍCH\n\nSố: 15/KH-UBND\n")
+    assert doc.issuer is None

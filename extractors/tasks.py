@@ -663,16 +663,24 @@ class _Walker:
         titled = heading_only or (colon and len(title.split()) <= 8)   # "1. Thời gian: ..."
         mode = (self._mode_of(title) if titled else None) or self.top.mode
         role = None
+        # "b) Cơ quan thực hiện: ...", "c) Thời gian hoàn thành: Quý I năm 2016."
+        label = _label(p.text) if p.kind == "letter" else None
         if p.kind == "letter" and _starts("content_label", p.text) and heading_only:
             role = "content"
         elif p.kind == "letter" and _starts("lead_label", title) and (heading_only or content.strip()):
             role = "responsibility"
+        elif label is not None and label[1].strip():
+            role = "responsibility"
+        if role == "responsibility":
+            mode = self.top.mode        # "c) Thời gian ...:" is a line of the item, not a section
         section = _Section(p.level, p.marker.rstrip("."), mode, role=role)
         self.stack.append(section)
         if mode == "skip":
             return
         if role == "responsibility":
-            if content.strip():
+            if label is not None and label[1].strip():
+                self._responsibility_line(*label)
+            elif content.strip():
                 self._responsibility_line("lead", content)
             return
         if role == "content":

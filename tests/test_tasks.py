@@ -144,6 +144,24 @@ def test_numbered_items_with_responsibility_lines():
     assert tasks[0].support == ["Các sở, ban, ngành"]
 
 
+def test_responsibility_lines_lettered_under_an_item():
+    text = """II. NHIỆM VỤ
+
+2. Tổ chức rà soát các văn bản quy phạm pháp luật về chính quyền địa phương
+
+a) Nội dung triển khai
+
+- Các sở, ban, ngành có trách nhiệm rà soát các văn bản quy phạm pháp luật liên quan.
+
+b) Đơn vị chủ trì thực hiện: Sở Tư pháp, phối hợp với các cơ quan liên quan.
+
+c) Thời gian hoàn thành: Quí I năm 2016.
+"""
+    tasks = tasks_of(text)
+    assert [(t.ref, t.lead, t.deadline.due if t.deadline else None) for t in tasks] == [
+        ("II.2", "Sở Tư pháp", "2016-03-31")]
+
+
 # ------------------------------------------------------------------ shape 2: Tổ chức thực hiện
 
 ORGANISATION = """III. TỔ CHỨC THỰC HIỆN

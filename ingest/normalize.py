@@ -104,6 +104,9 @@ def continues_paragraph(prev: str, nxt: str) -> bool:
     a = prev.rstrip()
     if _SYMBOL_HEAD.search(a) and _SYMBOL_TAIL.match(nxt):
         return True
+    if _NUMBERED.match(a) and _is_upper(a) and _is_upper(nxt) and len(nxt.split()) <= 3 \
+            and not _starts_new(nxt):
+        return True      # "III. TỔ CHỨC THỰC" + "HIỆN": a numbered heading wrapped
     if not a or _starts_new(nxt) or _TERMINAL.search(a) or _is_upper(a) or _MOTTO_END.search(a):
         return False
     # "... Trung ương Đảng khóa" + "XII và việc ...": a numeral or symbol cut off its
@@ -195,7 +198,7 @@ def build_layout(read: ReadResult) -> Layout:
             continue
         for piece in _paragraphs(raw):
             previous = pieces[-1] if pieces else None
-            if (previous is not None and previous.kind == BlockKind.PARAGRAPH
+            if (previous is not None and previous.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
                     and piece.kind == BlockKind.PARAGRAPH
                     and continues_paragraph(previous.text.text, piece.text.text)):
                 previous.text = previous.text + MappedText(" ", previous.text.origin[-1:]) + piece.text

@@ -64,6 +64,8 @@ def test_line_joining(prev, nxt, joined):
     ("theo Nghị định số", "61/2018/NĐ-CP ngày 23/4/2018", True),
     ("quy định tại Công văn số 1971-", "CV/TU, ngày 31/12/2021 của Ban Thường vụ", True),
     ("đạt 2022/", "Tỉnh ủy giao", False),
+    ("III. TỔ CHỨC THỰC", "HIỆN", True),                       # a numbered heading wrapped
+    ("II. MỤC ĐÍCH, YÊU CẦU", "1. MỤC ĐÍCH", False),
 ])
 def test_paragraph_cut_by_a_break(prev, nxt, joined):
     assert continues_paragraph(prev, nxt) is joined

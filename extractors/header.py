@@ -149,6 +149,8 @@ def _glued_heading_re() -> re.Pattern[str]:
                       r")(?:[^\w\s]|[A-ZĐ](?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]))?(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
 
 
+# Texts whose heading is their name: "LUẬT BẢO HIỂM XÃ HỘI", "PHÁP LỆNH CHỐNG NƯỚC NGOÀI TRỪNG PHẠT".
+_NAMED_BY_HEADING = {"Luật", "Bộ luật", "Pháp lệnh"}
 _NOT_A_TITLE = re.compile(r"(?:nay|so|cua|da|duoc|se)\b")
 
 
@@ -185,9 +187,11 @@ def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str
         # The heading stands alone ("KẾ HOẠCH"); a title may follow on the same line only
         # when it reads as one ("QUYẾT ĐỊNH Về việc ...", "KẾ HOẠCH Cải cách ...").
         # "VĂN BẢN QUY PHẠM PHÁP LUẬT" is a gazette section label, not a heading.
-        if rest and is_upper(rest) and not _V_V.match(fold(rest)) and not fold(rest).startswith("ve "):
+        kind = type_name(line.text[m.start("type"):m.end("type")]) or ""
+        if rest and is_upper(rest) and not _V_V.match(fold(rest)) and not fold(rest).startswith("ve ") \
+                and kind not in _NAMED_BY_HEADING:
             continue
-        return i, type_name(line.text[m.start("type"):m.end("type")]) or "", rest
+        return i, kind, rest
     return None
 
 

@@ -276,3 +276,11 @@ def test_without_an_issuer_block_the_number_names_the_body():
 def test_a_local_number_without_a_known_province_names_no_body():
     doc = doc_of("KẾ HOẠCH\nCải cách hành chính năm 2023\n\nI. MỤC ĐÍCH\n\nSố: 15/KH-UBND\n")
     assert doc.issuer is None
+
+
+def test_a_law_is_titled_by_the_name_in_its_heading():
+    doc = doc_of("QUỐC HỘI\n\nLuật số: 41/2024/QH15\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                 "Độc lập - Tự do - Hạnh phúc\n\nLUẬT\nBẢO HIỂM XÃ HỘI\n\n"
+                 "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n")
+    assert (doc.doc_type, doc.number, doc.title, doc.issuer) == (
+        "Luật", "41/2024/QH15", "Bảo hiểm xã hội", "Quốc hội")

@@ -208,6 +208,8 @@ def read_documents(layout: Layout) -> list[DocumentRecord]:
                 if h.issued_date is None and date:
                     h.issued_date = date
                     h.spans["issued_date"] = Span(line.start, line.end)
+        if h.issued_date is None and (passed := hdr.find_passing_date(lines, sl.first, sl.end)):
+            h.issued_date, h.spans["issued_date"] = passed
         if k > 0:
             parent = headers[k - 1]
             h.issuer = h.issuer or parent.issuer

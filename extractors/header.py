@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractors import agencies
-from extractors.dates import parse_date
+from extractors.dates import find_dates, parse_date
 from extractors.doctypes import doc_types, type_name, type_word_pattern
 from extractors.lines import Line, is_upper
 from extractors.refs import SYMBOL_RE, Symbol, parse_symbol
@@ -233,6 +233,23 @@ def find_consolidation_number(lines: list[Line]) -> tuple[Symbol, Line] | None:
         parsed = parse_symbol(sym) if sym else None
         if parsed and parsed.type_code and parsed.type_code.upper() == "VBHN":
             return parsed, line
+    return None
+
+
+_PASSED = re.compile(r"\b(?:hien phap|bo luat|luat|phap lenh|nghi quyet) nay (?:da )?duoc\b.{0,240}?"
+                     r"\bthong qua(?: vao)? ngay\s*")
+
+
+def find_passing_date(lines: list[Line], start: int, end: int) -> tuple[str, Span] | None:
+    """When an assembly passed a law or resolution whose header has no date line: "Luật
+    này được Quốc hội ... khóa XV, kỳ họp thứ 7 thông qua ngày 29 tháng 6 năm 2024."."""
+    for line in reversed(lines[start:end]):
+        m = _PASSED.search(line.folded)
+        if m is None:
+            continue
+        dates = find_dates(line.text[m.end() - 5:m.end() + 40])
+        if dates and dates[0].start <= 6:
+            return dates[0].iso, _span(line, m.start(), m.end() - 5 + dates[0].end)
     return None
 
 

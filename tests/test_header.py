@@ -284,3 +284,11 @@ def test_a_law_is_titled_by_the_name_in_its_heading():
                  "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n")
     assert (doc.doc_type, doc.number, doc.title, doc.issuer) == (
         "Luật", "41/2024/QH15", "Bảo hiểm xã hội", "Quốc hội")
+
+
+def test_a_law_without_a_date_line_is_dated_by_the_day_it_was_passed():
+    doc = doc_of("QUỐC HỘI\n\nLuật số: 41/2024/QH15\n\nLUẬT\nBẢO HIỂM XÃ HỘI\n\n"
+                 "Điều 1. Phạm vi điều chỉnh\n\nLuật này quy định về bảo hiểm xã hội.\n\n"
+                 "Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV,\n"
+                 "kỳ họp thứ 7 thông qua ngày 29 tháng 6 năm 2024.\n\nCHỦ TỊCH QUỐC HỘI\nTrần Thanh Mẫn\n")
+    assert doc.issued_date == "2024-06-29"

@@ -479,7 +479,7 @@ def find_signer(lines: list[Line], start: int, end: int) -> tuple[Signer, Span] 
             continue
         name = None
         for k in range(j + 1, min(j + 4, end)):
-            cand = lines[k].text.strip(" *")
+            cand = _without_honorific(lines[k].text.strip(" *"))
             if _is_person_name(cand):
                 name = _person_case(cand)
                 break
@@ -508,6 +508,16 @@ def _surnames() -> frozenset[str]:
     return frozenset(fold(r["surname"]) for r in read_csv("surnames.csv"))
 
 
+# A rank or degree printed before a signer's name: "Đại tướng", "Thiếu tá", "PGS.TS.".
+_HONORIFIC = re.compile(r"(?:(?:dai|thuong|trung|thieu)\s+(?:tuong|ta|uy)(?!\w)"
+                        r"|(?:gs|pgs|ts|ths|bs|ds|ks|ls|nsnd|nsut)(?:\.\s*|\s+)(?:(?:ts|ths|bs|ckii?)\.?\s*)*)\s*")
+
+
+def _without_honorific(text: str) -> str:
+    m = _HONORIFIC.match(fold(text))
+    return text[m.end():] if m and m.end() < len(text) else text
+
+
 def _is_person_name(text: str) -> bool:
     """"Nguyễn Tường Văn", "PHẠM VĂN HẬU"; not "Đề Cương" or "SỞ NỘI VỤ"."""
     if not _PERSON.match(text) or _AGENCY_HEAD.match(fold(text)) or _is_position(text):
@@ -518,7 +528,7 @@ def _is_person_name(text: str) -> bool:
 def _looks_like_signature_end(lines: list[Line], j: int, end: int) -> bool:
     """An unmarked position line signs only if a name (or nothing) follows it."""
     for k in range(j + 1, min(j + 3, end)):
-        cand = lines[k].text.strip(" *")
+        cand = _without_honorific(lines[k].text.strip(" *"))
         if _is_person_name(cand):
             return True
         if cand and not _SEPARATOR.match(cand):

@@ -292,3 +292,14 @@ def test_a_law_without_a_date_line_is_dated_by_the_day_it_was_passed():
                  "Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV,\n"
                  "kỳ họp thứ 7 thông qua ngày 29 tháng 6 năm 2024.\n\nCHỦ TỊCH QUỐC HỘI\nTrần Thanh Mẫn\n")
     assert doc.issued_date == "2024-06-29"
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("Đại tướng Lương Tam Quang", "Lương Tam Quang"),
+    ("PGS.TS. Nguyễn Văn An", "Nguyễn Văn An"),
+    ("THƯỢNG TÁ TRẦN VĂN BÌNH", "Trần Văn Bình"),
+])
+def test_a_rank_or_degree_before_the_signer_is_not_part_of_the_name(printed, name):
+    doc = doc_of("BỘ CÔNG AN\n\nSố: 81/2025/TT-BCA\n\nTHÔNG TƯ\nQuy định về bảo hiểm y tế\n\n"
+                 f"Điều 1. Phạm vi\n\nThông tư này quy định về bảo hiểm y tế.\n\nBỘ TRƯỞNG\n\n{printed}\n")
+    assert doc.signer is not None and doc.signer.name == name

@@ -479,7 +479,7 @@ def find_signer(lines: list[Line], start: int, end: int) -> tuple[Signer, Span] 
             continue
         name = None
         for k in range(j + 1, min(j + 4, end)):
-            cand = _without_honorific(lines[k].text.strip(" *"))
+            cand = _signed_name(lines[k].text.strip(" *"))
             if _is_person_name(cand):
                 name = _person_case(cand)
                 break
@@ -513,7 +513,14 @@ _HONORIFIC = re.compile(r"(?:(?:dai|thuong|trung|thieu)\s+(?:tuong|ta|uy)(?!\w)"
                         r"|(?:gs|pgs|ts|ths|bs|ds|ks|ls|nsnd|nsut)(?:\.\s*|\s+)(?:(?:ts|ths|bs|ckii?)\.?\s*)*)\s*")
 
 
-def _without_honorific(text: str) -> str:
+# What stands for the handwritten signature in a copied text: "[daky]", "(Đã ký)".
+_SIGNED_MARK = re.compile(r"\s*(?:\[[^\]\n]{0,20}\]|\((?:da )?ky[^)\n]{0,20}\)|da ky\b)\s*")
+
+
+def _signed_name(text: str) -> str:
+    """The name in a line under the position: without a signature placeholder or a rank."""
+    mark = _SIGNED_MARK.match(fold(text))
+    text = text[mark.end():] if mark and mark.end() < len(text) else text
     m = _HONORIFIC.match(fold(text))
     return text[m.end():] if m and m.end() < len(text) else text
 
@@ -528,7 +535,7 @@ def _is_person_name(text: str) -> bool:
 def _looks_like_signature_end(lines: list[Line], j: int, end: int) -> bool:
     """An unmarked position line signs only if a name (or nothing) follows it."""
     for k in range(j + 1, min(j + 3, end)):
-        cand = _without_honorific(lines[k].text.strip(" *"))
+        cand = _signed_name(lines[k].text.strip(" *"))
         if _is_person_name(cand):
             return True
         if cand and not _SEPARATOR.match(cand):

@@ -298,8 +298,9 @@ def test_a_law_without_a_date_line_is_dated_by_the_day_it_was_passed():
     ("Đại tướng Lương Tam Quang", "Lương Tam Quang"),
     ("PGS.TS. Nguyễn Văn An", "Nguyễn Văn An"),
     ("THƯỢNG TÁ TRẦN VĂN BÌNH", "Trần Văn Bình"),
+    ("[daky]\nHồ Đức Phớc", "Hồ Đức Phớc"),                # a copied text's signature mark
 ])
-def test_a_rank_or_degree_before_the_signer_is_not_part_of_the_name(printed, name):
+def test_a_rank_degree_or_signature_mark_before_the_signer_is_not_part_of_the_name(printed, name):
     doc = doc_of("BỘ CÔNG AN\n\nSố: 81/2025/TT-BCA\n\nTHÔNG TƯ\nQuy định về bảo hiểm y tế\n\n"
                  f"Điều 1. Phạm vi\n\nThông tư này quy định về bảo hiểm y tế.\n\nBỘ TRƯỞNG\n\n{printed}\n")
     assert doc.signer is not None and doc.signer.name == name

@@ -30,8 +30,10 @@ _VALUE = re.compile(
 _CHANGE_BEFORE = re.compile(
     r"\b(?:tang|giam|cao hon|thap hon|chenh lech|toi da|tong so|thang diem)\s*(?:them\s*)?"
     r"(?:tren\s*|hon\s*|khoang\s*)?$")
-_RANK = re.compile(r"^\W{0,3}(?:\(?\s*)?(?:xep|dung|thu hang|hang)\s*(?:thu|hang)?\s*(?:thu\s*)?"
-                   r"(?P<rank>\d{1,3}\s*/\s*\d{1,3})")
+# "xếp thứ 2/63", also after the change it brought: "43,5 điểm, tăng 1,2 điểm so với năm
+# 2022, xếp thứ 15/63".
+_RANK = re.compile(r"^\W{0,3}(?:(?:tang|giam)\b[^;.()]{0,60}?,\s*)?(?:\(?\s*)?(?:xep|dung|thu hang|hang)\s*"
+                   r"(?:thu|hang)?\s*(?:thu\s*)?(?P<rank>\d{1,3}\s*/\s*\d{1,3})")
 _YEAR_PHRASE = re.compile(r"(?P<lead>so voi\s+|tu\s+|giai doan\s+)?\bnam\s+(?P<year>(?:19|20)\d\d)\b")
 _AFTER_YEAR = re.compile(r"^[^\w.;]{0,3}(?:vao|den|trong|cua)?\s*nam\s+(?P<year>(?:19|20)\d\d)\b")
 _TARGET_CUE = re.compile(
@@ -137,7 +139,8 @@ def _prose_scores(layout: Layout, block: Block, subject: str | None,
         value_year = _year(folded, clause_start, mention, m, after) or year
         # "Phấn đấu năm 2024 Chỉ số PAPI đạt ...", "Đến năm 2030, ... đạt tối thiểu 95%":
         # the target cue may open the clause
-        window = folded[clause_start:m.end() + 20]
+        # and it holds for the items of a list that follow it ("...; Chỉ số PAR Index đạt ...")
+        window = folded[_sentence_start(folded, num_start):m.end() + 20]
         kind = "target" if _TARGET_CUE.search(window) else "actual"
         rank = _RANK.search(after)
         unit = "%" if m.group("unit") == "%" else "điểm"
@@ -154,6 +157,14 @@ def _prose_scores(layout: Layout, block: Block, subject: str | None,
 def _clause_start(folded: str, at: int) -> int:
     ends = [e.end() for e in _CLAUSE_END.finditer(folded, 0, at)
             if not (e.group(0) == "." and re.match(r"\d", folded[e.end():e.end() + 1] or "x"))]
+    return ends[-1] if ends else 0
+
+
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|\n")
+
+
+def _sentence_start(folded: str, at: int) -> int:
+    ends = [e.end() for e in _SENTENCE_END.finditer(folded, 0, at)]
     return ends[-1] if ends else 0
 
 

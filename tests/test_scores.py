@@ -87,6 +87,17 @@ def test_prose_value_rank_and_increase():
     }
 
 
+def test_rank_after_the_change_and_targets_listed_after_the_cue():
+    text = ("Năm 2022, Chỉ số PAPI của tỉnh đạt 43,5 điểm, tăng 1,2 điểm so với năm 2021, xếp thứ "
+            "15/63 tỉnh, thành phố.\n\nPhấn đấu năm 2024 Chỉ số SIPAS đạt trên 85%; Chỉ số DDCI "
+            "năm 2024 đạt 80 điểm.")
+    assert keys(scores_of(text)) == {
+        ("PAPI", None, 2022, "actual", 43.5, "điểm", "15/63", None),
+        ("SIPAS", None, 2024, "target", 85.0, "%", None, ">"),
+        ("DDCI", None, 2024, "target", 80.0, "điểm", None, None),
+    }
+
+
 def test_prose_targets_with_lower_bounds():
     text = """I. MỤC ĐÍCH, YÊU CẦU
 

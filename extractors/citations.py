@@ -165,23 +165,31 @@ def _issuer_at(text: str, start: int, limit: int) -> tuple[str, int] | None:
 
 def _share_list_attributes(folded: str, mentions: list[_Mention]) -> None:
     """In a run of references joined only by "và", "," or ";", a date or issuer
-    printed once, after the last, belongs to the earlier ones too."""
+    printed once, after the last, belongs to the earlier ones too; an item that
+    states its own date before a ";" is complete and takes nothing from the next."""
     run: list[_Mention] = []
     for mention in mentions + [None]:  # type: ignore[list-item]
         if (mention is not None and run and run[-1].subject is None
                 and mention.ref.start >= run[-1].end
-                and _LIST_GLUE.match(folded[run[-1].end:mention.ref.start])):
+                and _LIST_GLUE.match(glue := folded[run[-1].end:mention.ref.start])
+                and not (";" in glue and run[-1].date)):   # "...ngày 2/3/2024; ..." is complete
             run.append(mention)
             continue
         if len(run) > 1:
             for i, m in enumerate(run[:-1]):
                 later = run[i + 1:]
-                if m.issuer is None:
+                if m.issuer is None and not _names_central_body(m.ref.symbol):
                     m.issuer = next((x.issuer for x in later if x.issuer), None)
                 if m.date is None and all(x.ref.doc_type == m.ref.doc_type for x in later[:1]):
                     if later[0].date and later[0] is run[-1] and m.ref.doc_type == run[-1].ref.doc_type:
                         m.date = later[0].date
         run = [mention] if mention is not None else []
+
+
+def _names_central_body(symbol: Symbol | None) -> bool:
+    """"15/VBHN-VPQH" says whose it is; "18-NQ/TW" or "205/KH-UBND" leave it open."""
+    return symbol is not None and any(
+        (code := issuer_for_code(c)) is not None and code.level == "central" for c in symbol.issuer_codes)
 
 
 def _is_nested(folded: str, previous: _Mention, mention: _Mention) -> bool:

@@ -137,3 +137,13 @@ def test_items_of_a_list_share_its_relation_and_a_subject_ends_at_the_semicolon(
             "Quyết định số 3322/QĐ-UBND ngày 01/10/2021 của UBND tỉnh.")
     assert relations(text) == {"05-NQ/TU": "thuc_hien", "131/CTr-UBND": "thuc_hien",
                                "3322/QĐ-UBND": "thuc_hien"}
+
+
+def test_an_item_that_states_its_date_takes_nothing_from_the_next_item():
+    found = by_key(cites("theo Quyết định số 1234/QĐ-UBND ngày 2/3/2024; Văn bản hợp nhất số "
+                         "15/VBHN-VPQH; Nghị quyết số 18-NQ/TW; Nghị quyết số 19-NQ/TW của Ban Chấp "
+                         "hành Trung ương Đảng khóa XII."))
+    assert found[("Quyết định", "1234/QĐ-UBND")].issuer == "Ủy ban nhân dân tỉnh Gia Lai"
+    assert found[("Văn bản hợp nhất", "15/VBHN-VPQH")].issuer == "Văn phòng Quốc hội"   # its code says
+    # a bare item shares the issuer printed after the list
+    assert found[("Nghị quyết", "18-NQ/TW")].issuer == "Ban Chấp hành Trung ương Đảng khóa XII"

@@ -137,12 +137,15 @@ def _read_tail(text: str, folded: str, ref: Reference, limit: int) -> _Mention:
     return mention
 
 
+_WORD_NUMERAL = r"(?:nhat|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi(?: mot| hai| ba| bon| lam)?)"
 # What may stand between "của" and the body that issued: the signing position
 # ("Bộ trưởng", "Bộ trưởng, Chủ nhiệm") or the meeting ("Hội nghị lần thứ 6").
 _ISSUER_PREFIX = re.compile(
     r"^(?:(?:bo truong|thu truong|chu nhiem|pho chu nhiem|giam doc|chu tich|pho chu tich|"
     r"truong ban|tong cuc truong|cuc truong)\s*,?\s*)*"
-    r"(?:(?:hoi nghi|ky hop)\s+(?:lan\s+thu\s+)?[\divxlc]+\s+(?:cua\s+)?)?$")
+    r"(?:(?:hoi nghi|ky hop)\s+(?:lan\s+thu\s+)?(?:[\divxlc]+|" + _WORD_NUMERAL + r")\s+(?:cua\s+)?)?$")
+# "Hội nghị Trung ương 8 (khóa XI)": a plenum of the Party Central Committee, which issues.
+_PLENUM = re.compile(r"hoi nghi (?:lan thu \S+ )?trung uong(?: dang)? (?:lan thu )?\S+(?: \(?khoa (?P<term>[ivxl]+)\)?)?")
 # Heads of an agency that issue in their own name: "Chánh Thanh tra tỉnh".
 _KEPT_PREFIX = re.compile(r"^chanh\s+$")
 
@@ -153,6 +156,10 @@ def _issuer_at(text: str, start: int, limit: int) -> tuple[str, int] | None:
     # An issuer's name ends before its document's subject or the clause end.
     cut = re.search(r"\s(?:về|v/v)\s|[;.\n]", window)
     window = window[:cut.start()] if cut else window
+    plenum = _PLENUM.match(fold(window))
+    if plenum:
+        term = f" khóa {plenum.group('term').upper()}" if plenum.group("term") else ""
+        return f"Ban Chấp hành Trung ương Đảng{term}", start + plenum.end()
     for mention in agencies.find_agencies(window):
         prefix = fold(window[:mention.start])
         if _KEPT_PREFIX.match(prefix):

@@ -4,6 +4,8 @@ legal-basis blocks whose items do not all repeat "Căn cứ", and preambles copi
 a web page with their lines wrapped or run into the heading."""
 from __future__ import annotations
 
+import pytest
+
 from extractors.citations import Scope, extract_citations
 from extractors.document import read_documents
 from ingest.normalize import build_layout
@@ -147,3 +149,12 @@ def test_an_item_that_states_its_date_takes_nothing_from_the_next_item():
     assert found[("Văn bản hợp nhất", "15/VBHN-VPQH")].issuer == "Văn phòng Quốc hội"   # its code says
     # a bare item shares the issuer printed after the list
     assert found[("Nghị quyết", "18-NQ/TW")].issuer == "Ban Chấp hành Trung ương Đảng khóa XII"
+
+
+@pytest.mark.parametrize("issuer", [
+    "Hội nghị Trung ương 8 khóa XI",
+    "Hội nghị lần thứ tám Ban Chấp hành Trung ương Đảng khóa XI",
+])
+def test_a_resolution_of_a_central_plenum_is_the_central_committees(issuer):
+    found = cites(f"Thực hiện Nghị quyết số 29-NQ/TW ngày 4/11/2013 của {issuer} về đổi mới giáo dục;")
+    assert [c.issuer for c in found] == ["Ban Chấp hành Trung ương Đảng khóa XI"]

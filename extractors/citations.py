@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from extractors import agencies
 from extractors.dates import find_dates
-from extractors.doctypes import issuer_for_code, type_word_pattern
+from extractors.doctypes import issuer_for_code, sole_issuer, type_word_pattern
 from extractors.refs import Reference, Symbol, find_references
 from vanban.models import Citation, Relation, Span
 from vanban.text import fold, squash_spaces
@@ -297,10 +297,6 @@ def _relation(folded: str, mention: _Mention, floor: int, text: str | None = Non
 
 # ------------------------------------------------------------------ issuers
 
-# Bodies that alone pass a type of text: a law is the National Assembly's, an
-# ordinance its Standing Committee's.
-_SOLE_ISSUER = {"Luật": "Quốc hội", "Bộ luật": "Quốc hội", "Hiến pháp": "Quốc hội",
-                "Pháp lệnh": "Ủy ban Thường vụ Quốc hội"}
 
 
 def resolve_issuer(mention: _Mention, scope: Scope) -> str | None:
@@ -314,7 +310,7 @@ def issuer_by_number(symbol: Symbol | None, doc_type: str | None, scope: Scope) 
     "04/VBHN-BYT" is the Ministry of Health's, "152-KH/TU" the citing province's Party
     committee, a law the National Assembly's. None when the number does not tell."""
     if symbol is None:
-        return _SOLE_ISSUER.get(doc_type or "")
+        return sole_issuer(doc_type)
     for code in symbol.issuer_codes:
         found = issuer_for_code(code)
         if found is None:
@@ -326,7 +322,7 @@ def issuer_by_number(symbol: Symbol | None, doc_type: str | None, scope: Scope) 
         if found.level == "party_province" and scope.province:
             return agencies.scope(found.issuer, scope.province)
         return None
-    return _SOLE_ISSUER.get(doc_type or "")
+    return sole_issuer(doc_type)
 
 
 def scoped_issuer(phrase: str, scope: Scope) -> str:

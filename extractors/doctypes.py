@@ -84,3 +84,14 @@ def issuer_for_code(code: str) -> IssuerCode | None:
 
 def is_known_code(code: str) -> bool:
     return type_for_code(code) is not None or issuer_for_code(code) is not None
+
+
+# Texts only an assembly passes: a law is the National Assembly's, an ordinance its
+# Standing Committee's. Their heading is also their name ("LUẬT BẢO HIỂM XÃ HỘI").
+_SOLE_ISSUERS = {"Hiến pháp": "Quốc hội", "Luật": "Quốc hội", "Bộ luật": "Quốc hội",
+                 "Pháp lệnh": "Ủy ban Thường vụ Quốc hội"}
+
+
+def sole_issuer(doc_type: str | None) -> str | None:
+    """The one body that issues every text of this type, or None."""
+    return _SOLE_ISSUERS.get(doc_type or "")

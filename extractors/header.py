@@ -13,7 +13,7 @@ from functools import cache
 
 from extractors import agencies
 from extractors.dates import find_dates, parse_date
-from extractors.doctypes import doc_types, type_name, type_word_pattern
+from extractors.doctypes import doc_types, sole_issuer, type_name, type_word_pattern
 from extractors.lines import Line, is_upper
 from extractors.refs import SYMBOL_RE, Symbol, parse_symbol
 from vanban.datafiles import read_csv
@@ -149,8 +149,6 @@ def _glued_heading_re() -> re.Pattern[str]:
                       r")(?:[^\w\s]|[A-ZĐ](?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]))?(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
 
 
-# Texts whose heading is their name: "LUẬT BẢO HIỂM XÃ HỘI", "PHÁP LỆNH CHỐNG NƯỚC NGOÀI TRỪNG PHẠT".
-_NAMED_BY_HEADING = {"Luật", "Bộ luật", "Pháp lệnh"}
 _NOT_A_TITLE = re.compile(r"(?:nay|so|cua|da|duoc|se)\b")
 
 
@@ -189,7 +187,7 @@ def find_type_heading(lines: list[Line], limit: int = 60) -> tuple[int, str, str
         # "VĂN BẢN QUY PHẠM PHÁP LUẬT" is a gazette section label, not a heading.
         kind = type_name(line.text[m.start("type"):m.end("type")]) or ""
         if rest and is_upper(rest) and not _V_V.match(fold(rest)) and not fold(rest).startswith("ve ") \
-                and kind not in _NAMED_BY_HEADING:
+                and sole_issuer(kind) is None:     # an assembly's text: "LUẬT BẢO HIỂM XÃ HỘI"
             continue
         return i, kind, rest
     return None
